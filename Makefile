@@ -1,0 +1,126 @@
+# mod_cwiki: build, run, test, benchmark, install.
+#
+#   make run     install what is missing, build, and serve the wiki on
+#                http://127.0.0.1:$(PORT)/foswiki/ (Ctrl-C stops it)
+#   make test    install what is missing, build, and run the whole test suite
+#
+# The module is compiled with g++ (C++20), not `apxs -c`, which builds an empty
+# module from C++ sources.  The engine in src/ is a static library linked into
+# the module and into the unit tests.
+
+PORT       ?= 8080
+CWIKI_ROOT ?= $(CURDIR)/site
+CWIKI_SHARED ?= $(abspath $(CURDIR)/../shared)
+export CWIKI_SHARED
+
+CXX      ?= g++
+CXXFLAGS ?= -O2 -g
+APXS     ?= apxs
+
+BUILD ?= build
+
+# Debian packages needed to build, run and test.
+DEB_PACKAGES = g++ make perl apache2 apache2-dev libapr1-dev libaprutil1-dev \
+               libcmocka-dev libpcre2-dev
+
+HTTPD_CPPFLAGS = -I$(shell $(APXS) -q INCLUDEDIR 2>/dev/null) \
+                 $(shell $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null) \
+                 $(shell apr-1-config --includes 2>/dev/null) \
+                 $(shell apu-1-config --includes 2>/dev/null)
+LIBEXECDIR = $(shell $(APXS) -q LIBEXECDIR 2>/dev/null)
+
+WARN      = -Wall -Wextra -Wno-unused-parameter
+CWFLAGS   = -std=c++20 $(WARN) -fPIC -fvisibility=hidden -Isrc $(SANITIZE_FLAGS)
+LIBS      = -lpcre2-8
+
+ifeq ($(SANITIZE),1)
+SANITIZE_FLAGS = -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+endif
+
+ENGINE_SRC = $(sort $(wildcard src/*/*.c++))
+ENGINE_OBJ = $(patsubst src/%.c++,$(BUILD)/obj/%.o,$(ENGINE_SRC))
+UNIT_SRC   = $(sort $(wildcard t/unit/*_test.c++))
+UNIT_BIN   = $(patsubst t/unit/%.c++,$(BUILD)/t/%,$(UNIT_SRC))
+
+.PHONY: all deps run test unit unit-asan integration bench install clean
+
+all: $(BUILD)/mod_cwiki.so
+
+deps:
+	@missing=""; \
+	for p in $(DEB_PACKAGES); do \
+	  dpkg-query -W -f='$${Status}\n' $$p 2>/dev/null | grep -q 'install ok installed' || missing="$$missing $$p"; \
+	done; \
+	if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then \
+	    echo "Installing:$$missing"; \
+	    apt-get update -q && DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends $$missing; \
+	  else \
+	    echo "These Debian packages are missing. Install them, then run make again:"; \
+	    echo "  sudo apt-get update && sudo apt-get install -y$$missing"; \
+	    exit 1; \
+	  fi; \
+	fi
+
+$(BUILD)/obj/%.o: src/%.c++
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(CWFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/libcwiki.a: $(ENGINE_OBJ)
+	@rm -f $@
+	ar rcs $@ $^
+
+$(BUILD)/obj/mod_cwiki.o: mod_cwiki.c++
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(CWFLAGS) $(HTTPD_CPPFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/mod_cwiki.so: $(BUILD)/obj/mod_cwiki.o $(BUILD)/libcwiki.a
+	$(CXX) $(CXXFLAGS) $(SANITIZE_FLAGS) -shared -o $@ $< $(BUILD)/libcwiki.a $(LIBS)
+	@nm -D --defined-only $@ | grep -q ' cwiki_module$$' || { echo "cwiki_module is not exported from $@"; exit 1; }
+
+$(BUILD)/obj/t/%.o: t/unit/%.c++
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(CWFLAGS) -It/unit -MMD -MP -c $< -o $@
+
+$(BUILD)/t/%: $(BUILD)/obj/t/%.o $(BUILD)/libcwiki.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(SANITIZE_FLAGS) -o $@ $< $(BUILD)/libcwiki.a $(LIBS) -lcmocka
+
+-include $(ENGINE_OBJ:.o=.d) $(BUILD)/obj/mod_cwiki.d $(UNIT_BIN:$(BUILD)/t/%=$(BUILD)/obj/t/%.d)
+
+# The site the run target serves: an existing Foswiki root is served as it is;
+# an empty or missing folder gets a copy of the site that ships in share/.
+run: deps all
+	@perl t/bin/cwiki-httpd run --port $(PORT) --root "$(CWIKI_ROOT)" \
+	  --module $(CURDIR)/$(BUILD)/mod_cwiki.so
+
+test: deps all
+	@$(MAKE) --no-print-directory unit
+	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory integration
+
+unit: $(UNIT_BIN)
+	@fail=0; for t in $(UNIT_BIN); do \
+	  echo "== $$t"; $$t || fail=1; \
+	done; exit $$fail
+
+unit-asan:
+	@$(MAKE) --no-print-directory BUILD=build/asan SANITIZE=1 unit
+
+integration: all
+	@CWIKI_MODULE=$(CURDIR)/$(BUILD)/mod_cwiki.so prove -I t/lib t/
+
+bench: deps all
+	@CWIKI_MODULE=$(CURDIR)/$(BUILD)/mod_cwiki.so perl -I t/lib t/bench/view.pl
+
+DESTDIR ?=
+install: all
+	install -D -m 644 $(BUILD)/mod_cwiki.so $(DESTDIR)$(LIBEXECDIR)/mod_cwiki.so
+	install -D -m 644 conf/cwiki.load $(DESTDIR)/etc/apache2/mods-available/cwiki.load
+	install -D -m 644 conf/cwiki.conf $(DESTDIR)/etc/apache2/mods-available/cwiki.conf
+	install -D -m 644 share/bin/cwiki $(DESTDIR)/usr/share/cwiki/bin/cwiki
+	mkdir -p $(DESTDIR)/usr/share/cwiki/site
+	cp -R share/data share/pub share/robots.txt $(DESTDIR)/usr/share/cwiki/site/
+
+clean:
+	rm -rf build

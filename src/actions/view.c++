@@ -1,0 +1,102 @@
+// view: a topic rendered as a page.
+//
+// Parameters: raw=on (the topic text, escaped, in the page), raw=all or
+// raw=debug (the whole file with META), raw=text (text/plain), skin=text
+// (only the rendered topic body).
+#include "actions/actions.h"
+#include "actions/page.h"
+#include "auth/access.h"
+#include "site/urls.h"
+#include "tml/render.h"
+#include "util/escape.h"
+
+namespace cwiki {
+namespace {
+
+class StoreLinks final : public LinkResolver {
+ public:
+  StoreLinks(const Config& cfg, const Store& store, std::string_view web, std::string_view topic)
+      : cfg_(cfg), store_(store), parent_(std::string(web) + "." + std::string(topic)) {}
+  bool topic_exists(std::string_view web, std::string_view topic) const override {
+    return store_.topic_exists(web, topic);
+  }
+  std::string view_url(std::string_view web, std::string_view topic) const override {
+    return cwiki::view_url(cfg_, web, topic);
+  }
+  std::string edit_url(std::string_view web, std::string_view topic) const override {
+    return script_url(cfg_, "edit", web, topic) + "?topicparent=" + url_encode(parent_);
+  }
+
+ private:
+  const Config& cfg_;
+  const Store& store_;
+  std::string parent_;
+};
+
+}  // namespace
+
+Response view_action(const Context& ctx) {
+  const Config& cfg = ctx.cfg;
+  const std::string& web = ctx.route.web;
+  const std::string& topic = ctx.route.topic;
+
+  if (!ctx.store.web_exists(web))
+    return error_response(cfg, 404, "Web not found",
+                          "The web \"" + web + "\" does not exist on this wiki.");
+  std::string err;
+  auto file = ctx.store.read_topic_file(web, topic, &err);
+  if (!file) {
+    if (!ctx.store.topic_exists(web, topic))
+      return error_response(cfg, 404, "Topic not found",
+                            "The topic \"" + topic + "\" does not exist in the web \"" + web +
+                                "\". It can be created once editing is available.",
+                            web, topic);
+    ctx.log.write(LogLevel::error, 101, "cannot read topic " + web + "." + topic + ": " + err);
+    return error_response(cfg, 500, "Topic cannot be read",
+                          "The topic exists but could not be read; the server log has details.",
+                          web, topic);
+  }
+  ParsedTopic parsed = parse_topic(*file);
+
+  AccessDecision acc = guest_access(ctx.store, cfg, "VIEW", web, parsed);
+  if (!acc.allowed) {
+    ctx.log.write(LogLevel::info, 102, "view of " + web + "." + topic + " denied: " + acc.reason);
+    return error_response(cfg, 403, "Access denied",
+                          "You are not allowed to view " + web + "." + topic + ": " + acc.reason +
+                              ".",
+                          web, topic);
+  }
+
+  Response r;
+  const std::string raw = ctx.params.get_or("raw", "");
+  if (raw == "text") {
+    r.content_type = "text/plain; charset=utf-8";
+    r.body = parsed.text;
+    return r;
+  }
+  if (!raw.empty()) {
+    Page p{web, topic, topic, "", ""};
+    p.body_html = "<pre class=\"foswikiRaw\">";
+    append_html_escaped(p.body_html, raw == "all" || raw == "debug" ? std::string_view(*file)
+                                                                   : std::string_view(parsed.text));
+    p.body_html += "</pre>";
+    p.actions_html = "<a href=\"" + html_escape(view_url(cfg, web, topic)) + "\">View topic</a>";
+    r.body = render_page(cfg, p);
+    return r;
+  }
+
+  StoreLinks links(cfg, ctx.store, web, topic);
+  std::string body = render_tml(parsed.text, web, topic, links);
+  if (ctx.params.get_or("skin", "") == "text") {
+    r.body = std::move(body);
+    return r;
+  }
+  Page p{web, topic, topic, std::move(body), ""};
+  std::string base = html_escape(view_url(cfg, web, topic));
+  p.actions_html = "<a href=\"" + base + "?raw=on\">Raw view</a> &middot; <a href=\"" + base +
+                   "?raw=text\">Raw text</a>";
+  r.body = render_page(cfg, p);
+  return r;
+}
+
+}  // namespace cwiki

@@ -1,0 +1,136 @@
+#include "auth/access.h"
+
+#include <map>
+#include <optional>
+#include <set>
+#include <vector>
+
+#include "prefs/prefs.h"
+
+namespace cwiki {
+namespace {
+
+enum class Match { no, yes, unknown };
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t' || s.front() == '\n')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t' || s.back() == '\n' || s.back() == '\r'))
+    s.remove_suffix(1);
+  return s;
+}
+
+bool has_content(const std::optional<std::string>& v) {
+  return v && !trim(*v).empty();
+}
+
+// Does the guest match one entry of an access list?
+Match guest_matches(std::string_view entry, const Config& cfg) {
+  if (entry == "*") return Match::yes;
+  const std::string users = cfg.users_web + ".";
+  for (std::string_view prefix :
+       {std::string_view("%USERSWEB%."), std::string_view("%MAINWEB%."), std::string_view(users)}) {
+    if (entry.starts_with(prefix)) {
+      entry.remove_prefix(prefix.size());
+      break;
+    }
+  }
+  if (entry == "WikiGuest" || entry == "guest") return Match::yes;
+  if (entry.find('%') != std::string_view::npos || entry.ends_with("Group")) return Match::unknown;
+  return Match::no;
+}
+
+// Is the guest in a comma- or space-separated list?  Unknown entries (groups,
+// macros) count as `unknown_means`.
+bool guest_in_list(std::string_view list, const Config& cfg, bool unknown_means) {
+  size_t i = 0;
+  while (i < list.size()) {
+    size_t j = list.find_first_of(", \t\n\r", i);
+    if (j == std::string_view::npos) j = list.size();
+    std::string_view entry = list.substr(i, j - i);
+    i = j + 1;
+    if (entry.empty()) continue;
+    Match m = guest_matches(entry, cfg);
+    if (m == Match::yes) return true;
+    if (m == Match::unknown && unknown_means) return true;
+  }
+  return false;
+}
+
+// Values of the web-level preferences after the cascade, with finalisation.
+class WebPrefs {
+ public:
+  void push(const std::optional<ParsedTopic>& topic) {
+    if (!topic) return;
+    std::map<std::string, std::string> level;
+    for (auto& s : parse_prefs(*topic))
+      if (!s.local) level[s.name] = s.value;
+    for (auto& [name, value] : level)
+      if (!final_.count(name)) values_[name] = value;
+    if (auto it = level.find("FINALPREFERENCES"); it != level.end()) {
+      std::string_view list = it->second;
+      size_t i = 0;
+      while (i < list.size()) {
+        size_t j = list.find_first_of(", \t\n", i);
+        if (j == std::string_view::npos) j = list.size();
+        if (j > i) final_.insert(std::string(list.substr(i, j - i)));
+        i = j + 1;
+      }
+    }
+  }
+  std::optional<std::string> get(const std::string& name) const {
+    auto it = values_.find(name);
+    if (it == values_.end()) return std::nullopt;
+    return it->second;
+  }
+
+ private:
+  std::map<std::string, std::string> values_;
+  std::set<std::string> final_;
+};
+
+std::pair<std::string, std::string> split_web_topic(std::string_view s) {
+  size_t dot = s.rfind('.');
+  if (dot == std::string_view::npos) return {"", std::string(s)};
+  return {std::string(s.substr(0, dot)), std::string(s.substr(dot + 1))};
+}
+
+}  // namespace
+
+AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
+                            std::string_view web, const ParsedTopic& topic) {
+  const std::string m(mode);
+  std::optional<std::string> deny_topic, allow_topic;
+  for (auto& s : parse_prefs(topic)) {  // the topic's own settings, Set and Local alike
+    if (s.name == "DENYTOPIC" + m) deny_topic = s.value;
+    if (s.name == "ALLOWTOPIC" + m) allow_topic = s.value;
+  }
+  if (deny_topic && !trim(*deny_topic).empty() && guest_in_list(*deny_topic, cfg, true))
+    return {false, "DENYTOPIC" + m + " of this topic excludes guests"};
+  if (has_content(allow_topic)) {
+    if (guest_in_list(*allow_topic, cfg, false)) return {};
+    return {false, "ALLOWTOPIC" + m + " of this topic does not include guests"};
+  }
+
+  WebPrefs prefs;
+  prefs.push(store.read_topic(cfg.system_web, "DefaultPreferences"));
+  auto [sweb, stopic] = split_web_topic(cfg.site_prefs);
+  if (!sweb.empty()) prefs.push(store.read_topic(sweb, stopic));
+  std::string path;
+  for (size_t i = 0; i <= web.size(); ++i) {
+    if (i == web.size() || web[i] == '/') {
+      path = std::string(web.substr(0, i));
+      prefs.push(store.read_topic(path, "WebPreferences"));
+    }
+  }
+  if (!deny_topic) {  // a DENYTOPIC, even an empty one, overrides DENYWEB
+    auto deny_web = prefs.get("DENYWEB" + m);
+    if (has_content(deny_web) && guest_in_list(*deny_web, cfg, true))
+      return {false, "DENYWEB" + m + " of web " + std::string(web) + " excludes guests"};
+  }
+  auto allow_web = prefs.get("ALLOWWEB" + m);
+  if (has_content(allow_web) && !guest_in_list(*allow_web, cfg, false))
+    return {false, "ALLOWWEB" + m + " of web " + std::string(web) + " does not include guests"};
+  return {};
+}
+
+}  // namespace cwiki

@@ -43,6 +43,7 @@ UNIT_SRC   = $(sort $(wildcard t/unit/*_test.c++))
 UNIT_BIN   = $(patsubst t/unit/%.c++,$(BUILD)/t/%,$(UNIT_SRC))
 
 .PHONY: all deps run test unit unit-asan integration bench install clean
+.SECONDARY:
 
 all: $(BUILD)/mod_cwiki.so
 

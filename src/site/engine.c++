@@ -24,7 +24,7 @@ class StoreOracle final : public NameOracle {
 
 }  // namespace
 
-Engine::Engine(Config cfg) : cfg_(std::move(cfg)), store_(cfg_.data()) {}
+Engine::Engine(Config cfg, const Fs& fs) : cfg_(std::move(cfg)), store_(cfg_.data(), fs) {}
 
 Response Engine::handle(const Request& req, Log& log) const {
   try {

@@ -6,13 +6,15 @@
 #include "http/message.h"
 #include "site/config.h"
 #include "site/log.h"
+#include "store/fs.h"
 #include "store/store.h"
 
 namespace cwiki {
 
 class Engine {
  public:
-  explicit Engine(Config cfg);
+  // `fs` is the file system the store reads through (a fake one in tests).
+  explicit Engine(Config cfg, const Fs& fs = posix_fs());
 
   // Answers one request.  Never throws: an unexpected failure becomes a 500
   // page and a log line.

@@ -4,6 +4,8 @@
 
 #include <cstdlib>
 #include <fstream>
+#include <optional>
+#include <stdexcept>
 #include <vector>
 
 #include "site/engine.h"
@@ -159,11 +161,56 @@ static void access_rules(void**) {
   assert_int_equal(get("/foswiki/Site/Sub/WebHome").status, 403);
 }
 
+namespace {
+
+// The real file system, except that reading one topic fails, and reading
+// another throws (as a failing allocation or a bug would).
+class FaultyFs : public Fs {
+ public:
+  FileStat stat(const std::string& p) const override { return posix_fs().stat(p); }
+  std::optional<std::string> read(const std::string& p, size_t max, std::string* err) const override {
+    if (p.ends_with("/Main/SandboxTopic.txt")) {
+      if (err) *err = "Input/output error";
+      return std::nullopt;
+    }
+    if (p.ends_with("/Main/Open.txt")) throw std::runtime_error("injected failure");
+    return posix_fs().read(p, max, err);
+  }
+  std::vector<std::string> list(const std::string& d) const override { return posix_fs().list(d); }
+};
+
+}  // namespace
+
+static void failures_are_contained(void**) {
+  Config cfg;
+  cfg.root = g_root;
+  FaultyFs fs;
+  Engine engine(cfg, fs);
+  Recorder log;
+  Request req;
+  req.path = "/foswiki/Main/SandboxTopic";
+  Response r = engine.handle(req, log);
+  assert_int_equal(r.status, 500);
+  assert_true(has(r, "could not be read"));
+  assert_int_equal(log.lines.size(), 1);
+  assert_non_null(std::strstr(log.lines[0].c_str(), "Input/output error"));
+
+  req.path = "/foswiki/Main/Open";
+  r = engine.handle(req, log);
+  assert_int_equal(r.status, 500);  // the exception became a 500 page and a log line
+  assert_true(has(r, "Internal error"));
+  assert_int_equal(log.lines.size(), 2);
+  assert_non_null(std::strstr(log.lines[1].c_str(), "injected failure"));
+
+  req.path = "/foswiki/Main/WebHome";
+  assert_int_equal(engine.handle(req, log).status, 200);  // and the engine keeps serving
+}
+
 int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(view_topic),   cmocka_unit_test(view_parameters),
       cmocka_unit_test(missing_things), cmocka_unit_test(bad_requests),
-      cmocka_unit_test(access_rules),
+      cmocka_unit_test(access_rules), cmocka_unit_test(failures_are_contained),
   };
   return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -165,6 +165,9 @@ sub start {
         my $conf = $self->write_config;
         my $pid = fork() // die "fork: $!\n";
         if ($pid == 0) {
+            # A process group of its own: at shutdown the prefork MPM signals
+            # its whole group, which must not include this process.
+            setpgrp(0, 0);
             unless ($self->{foreground}) {
                 open(STDOUT, '>>', "$self->{dir}/logs/stdout.log");
                 open(STDERR, '>>', "$self->{dir}/logs/stderr.log");
@@ -174,7 +177,7 @@ sub start {
         $self->{pid} = $pid;
         my $deadline = time + 15;
         while (time < $deadline) {
-            return $self if _can_connect($self->{port});
+            return $self if $self->{stopping} || _can_connect($self->{port});
             if (waitpid($pid, WNOHANG) == $pid) {
                 $self->{pid} = undef;
                 last;
@@ -218,18 +221,19 @@ sub _check_readable {
 sub run_foreground {
     my ($self) = @_;
     $self->{foreground} = 1;
-    my $stopping = 0;
-    local $SIG{INT}  = sub { $stopping = 1; $self->stop; };
-    local $SIG{TERM} = sub { $stopping = 1; $self->stop; };
+    local $SIG{INT}  = sub { $self->{stopping} = 1; $self->stop; };
+    local $SIG{TERM} = sub { $self->{stopping} = 1; $self->stop; };
     $self->start;
+    return $self->cleanup if $self->{stopping};
     print "mod_cwiki is serving $self->{root}\n",
       "  http://127.0.0.1:$self->{port}/foswiki/\n", "Press Ctrl-C to stop.\n";
     while ($self->{pid}) {
-        my $r = waitpid($self->{pid}, 0);
-        if ($r == $self->{pid}) {
+        my $pid = $self->{pid};
+        my $r = waitpid($pid, 0);
+        if ($r == $pid && $self->{pid}) {
             my $status = $?;
             $self->{pid} = undef;
-            die "httpd exited unexpectedly (status $status)\n" unless $stopping;
+            die "httpd exited unexpectedly (status $status)\n" unless $self->{stopping};
         }
     }
     $self->cleanup;

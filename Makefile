@@ -21,7 +21,7 @@ BUILD ?= build
 
 # Debian packages needed to build, run and test.
 DEB_PACKAGES = g++ make perl apache2 apache2-dev libapr1-dev libaprutil1-dev \
-               libcmocka-dev libpcre2-dev
+               libcmocka-dev libpcre2-dev nlohmann-json3-dev
 
 HTTPD_CPPFLAGS = -I$(shell $(APXS) -q INCLUDEDIR 2>/dev/null) \
                  $(shell $(APXS) -q EXTRA_CPPFLAGS 2>/dev/null) \

@@ -49,6 +49,7 @@ struct ServerConf {
   std::optional<std::string> script_url_path, pub_url_path, view_url_path;
   std::optional<std::string> default_web, default_topic;
   std::optional<size_t> max_body_bytes;
+  std::optional<size_t> cache_bytes;
   std::shared_ptr<const cwiki::Engine> engine;  // built in post_config
 
   bool configured() const { return root.has_value() || data_dir.has_value(); }
@@ -65,6 +66,7 @@ struct ServerConf {
     if (default_web) c.default_web = *default_web;
     if (default_topic) c.default_topic = *default_topic;
     if (max_body_bytes) c.max_body_bytes = *max_body_bytes;
+    if (cache_bytes) c.cache_bytes = *cache_bytes;
     return c;
   }
 };
@@ -112,6 +114,7 @@ extern "C" void* merge_server_conf(apr_pool_t* p, void* base_v, void* add_v) {
     m->default_web = pick(add->default_web, base->default_web);
     m->default_topic = pick(add->default_topic, base->default_topic);
     m->max_body_bytes = pick(add->max_body_bytes, base->max_body_bytes);
+    m->cache_bytes = pick(add->cache_bytes, base->cache_bytes);
     return m;
   } catch (...) {
     return nullptr;
@@ -193,6 +196,16 @@ extern "C" const char* set_max_body(cmd_parms* cmd, void*, const char* arg) {
   return nullptr;
 }
 
+extern "C" const char* set_cache_size(cmd_parms* cmd, void*, const char* arg) {
+  char* end = nullptr;
+  errno = 0;
+  unsigned long long v = std::strtoull(arg, &end, 10);
+  if (errno || !end || *end || end == arg || v > (1ULL << 20))
+    return config_error(cmd, "must be a number of megabytes between 0 and 1048576", arg);
+  server_conf(cmd->server)->cache_bytes = static_cast<size_t>(v) << 20;
+  return nullptr;
+}
+
 #define CWIKI_FIELD(name, field, help)                                                       \
   AP_INIT_TAKE1(name, set_field,                                 \
                 reinterpret_cast<void*>(static_cast<intptr_t>(Field::field)), RSRC_CONF, help)
@@ -214,6 +227,8 @@ const command_rec cwiki_cmds[] = {
     CWIKI_FIELD("CwikiDefaultTopic", topic, "The home topic of every web (default WebHome)"),
     AP_INIT_TAKE1("CwikiMaxBodySize", set_max_body, nullptr,
                   RSRC_CONF, "Largest request body accepted, in bytes (default 51200000)"),
+    AP_INIT_TAKE1("CwikiCacheSize", set_cache_size, nullptr, RSRC_CONF,
+                  "Memory for parsed topics in each worker process, in MB (default 64)"),
     {nullptr, {nullptr}, nullptr, 0, RAW_ARGS, nullptr}};
 
 // ---- start-up -----------------------------------------------------------

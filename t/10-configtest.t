@@ -29,6 +29,7 @@ my %bad = (
     'CwikiDefaultWeb lowercase'       => qr/CwikiDefaultWeb "lowercase": is not a valid Foswiki web name/,
     'CwikiDefaultTopic "Bad Topic"'   => qr/CwikiDefaultTopic "Bad Topic": is not a valid Foswiki topic name/,
     'CwikiMaxBodySize lots'           => qr/CwikiMaxBodySize "lots": must be a number of bytes/,
+    'CwikiCacheSize -1'               => qr/CwikiCacheSize "-1": must be a number of megabytes/,
 );
 for my $line (sort keys %bad) {
     my $h = Cwiki::Httpd->new(root => $site, extra => "$line\n");
@@ -37,7 +38,7 @@ for my $line (sort keys %bad) {
     like($out, $bad{$line}, "with a clear message: $line");
 }
 
-my $h = Cwiki::Httpd->new(root => $site, extra => "CwikiViewUrlPath none\nCwikiMaxBodySize 1000\n");
+my $h = Cwiki::Httpd->new(root => $site, extra => "CwikiViewUrlPath none\nCwikiMaxBodySize 1000\nCwikiCacheSize 8\n");
 ($rc, $out) = $h->configtest;
 is($rc, 0, 'valid values pass') or diag $out;
 

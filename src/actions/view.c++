@@ -44,8 +44,8 @@ Response view_action(const Context& ctx) {
     return error_response(cfg, 404, "Web not found",
                           "The web \"" + web + "\" does not exist on this wiki.");
   std::string err;
-  auto file = ctx.store.read_topic_file(web, topic, &err);
-  if (!file) {
+  TopicPtr snap = ctx.store.read(web, topic, &err);
+  if (!snap) {
     if (!ctx.store.topic_exists(web, topic))
       return error_response(cfg, 404, "Topic not found",
                             "The topic \"" + topic + "\" does not exist in the web \"" + web +
@@ -56,7 +56,7 @@ Response view_action(const Context& ctx) {
                           "The topic exists but could not be read; the server log has details.",
                           web, topic);
   }
-  ParsedTopic parsed = parse_topic(*file);
+  const TopicDoc& parsed = snap->doc;
 
   AccessDecision acc = guest_access(ctx.store, cfg, "VIEW", web, parsed);
   if (!acc.allowed) {
@@ -77,8 +77,8 @@ Response view_action(const Context& ctx) {
   if (!raw.empty()) {
     Page p{web, topic, topic, "", ""};
     p.body_html = "<pre class=\"foswikiRaw\">";
-    append_html_escaped(p.body_html, raw == "all" || raw == "debug" ? std::string_view(*file)
-                                                                   : std::string_view(parsed.text));
+    append_html_escaped(p.body_html, raw == "all" || raw == "debug" ? serialize_topic(parsed)
+                                                                   : parsed.text);
     p.body_html += "</pre>";
     p.actions_html = "<a href=\"" + html_escape(view_url(cfg, web, topic)) + "\">View topic</a>";
     r.body = render_page(cfg, p);

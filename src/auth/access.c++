@@ -59,10 +59,10 @@ bool guest_in_list(std::string_view list, const Config& cfg, bool unknown_means)
 // Values of the web-level preferences after the cascade, with finalisation.
 class WebPrefs {
  public:
-  void push(const std::optional<ParsedTopic>& topic) {
+  void push(const TopicPtr& topic) {
     if (!topic) return;
     std::map<std::string, std::string> level;
-    for (auto& s : parse_prefs(*topic))
+    for (auto& s : parse_prefs(topic->doc))
       if (!s.local) level[s.name] = s.value;
     for (auto& [name, value] : level)
       if (!final_.count(name)) values_[name] = value;
@@ -97,7 +97,7 @@ std::pair<std::string, std::string> split_web_topic(std::string_view s) {
 }  // namespace
 
 AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
-                            std::string_view web, const ParsedTopic& topic) {
+                            std::string_view web, const TopicDoc& topic) {
   const std::string m(mode);
   std::optional<std::string> deny_topic, allow_topic;
   for (auto& s : parse_prefs(topic)) {  // the topic's own settings, Set and Local alike
@@ -112,14 +112,14 @@ AccessDecision guest_access(const Store& store, const Config& cfg, std::string_v
   }
 
   WebPrefs prefs;
-  prefs.push(store.read_topic(cfg.system_web, "DefaultPreferences"));
+  prefs.push(store.read(cfg.system_web, "DefaultPreferences"));
   auto [sweb, stopic] = split_web_topic(cfg.site_prefs);
-  if (!sweb.empty()) prefs.push(store.read_topic(sweb, stopic));
+  if (!sweb.empty()) prefs.push(store.read(sweb, stopic));
   std::string path;
   for (size_t i = 0; i <= web.size(); ++i) {
     if (i == web.size() || web[i] == '/') {
       path = std::string(web.substr(0, i));
-      prefs.push(store.read_topic(path, "WebPreferences"));
+      prefs.push(store.read(path, "WebPreferences"));
     }
   }
   if (!deny_topic) {  // a DENYTOPIC, even an empty one, overrides DENYWEB

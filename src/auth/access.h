@@ -28,6 +28,6 @@ struct AccessDecision {
 
 // `mode` is VIEW, CHANGE, RENAME, ...
 AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
-                            std::string_view web, const ParsedTopic& topic);
+                            std::string_view web, const TopicDoc& topic);
 
 }  // namespace cwiki

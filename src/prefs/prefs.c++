@@ -78,7 +78,7 @@ bool is_continuation(std::string_view line) {
 
 }  // namespace
 
-std::vector<PrefSetting> parse_prefs(const ParsedTopic& topic) {
+std::vector<PrefSetting> parse_prefs(const TopicDoc& topic) {
   std::vector<PrefSetting> out;
   std::string_view text = topic.text;
   bool open = false;

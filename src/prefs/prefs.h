@@ -17,6 +17,6 @@ struct PrefSetting {
 };
 
 // In the order Foswiki applies them: text lines first, then META:PREFERENCE.
-std::vector<PrefSetting> parse_prefs(const ParsedTopic& topic);
+std::vector<PrefSetting> parse_prefs(const TopicDoc& topic);
 
 }  // namespace cwiki

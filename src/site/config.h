@@ -27,6 +27,7 @@ struct Config {
   std::string site_name = "mod_cwiki";   // shown until WIKITOOLNAME is expanded
 
   size_t max_body_bytes = 51200000;  // a request body larger than this gets 413
+  size_t cache_bytes = 64u << 20;    // worker memory for parsed topics
 
   // The directories actually used (the overrides, or the defaults under root).
   std::string data() const;

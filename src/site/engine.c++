@@ -24,7 +24,19 @@ class StoreOracle final : public NameOracle {
 
 }  // namespace
 
-Engine::Engine(Config cfg, const Fs& fs) : cfg_(std::move(cfg)), store_(cfg_.data(), fs) {}
+namespace {
+
+StoreOptions store_options(const Config& c) {
+  StoreOptions o;
+  o.data_dir = c.data();
+  o.pub_dir = c.pub();
+  o.cache_bytes = c.cache_bytes;
+  return o;
+}
+
+}  // namespace
+
+Engine::Engine(Config cfg, const Fs& fs) : cfg_(std::move(cfg)), store_(store_options(cfg_), fs) {}
 
 Response Engine::handle(const Request& req, Log& log) const {
   try {

@@ -67,6 +67,13 @@ bool is_valid_topic_name(std::string_view s, bool allow_non_wikiword) {
   return allow_non_wikiword && !name_filter_re().search(s);
 }
 
+bool is_valid_attachment_name(std::string_view s) {
+  if (s.empty() || s.size() > kMaxNameBytes || s.front() == '.' || !is_valid_utf8(s)) return false;
+  for (unsigned char c : s)
+    if (c < 0x20 || c == 0x7f || c == '/' || c == '\\') return false;
+  return !s.ends_with(",v") && !s.ends_with(",pfv");
+}
+
 std::string normalize_web(std::string_view s) {
   std::string out(s);
   for (char& c : out)

@@ -32,6 +32,11 @@ bool is_valid_web_name(std::string_view s, bool allow_system = true);
 
 bool is_valid_topic_name(std::string_view s, bool allow_non_wikiword = true);
 
+// An attachment's file name as the store accepts it: valid UTF-8, not empty,
+// no '/', '\\', NUL or control characters, not starting with '.', not ending
+// in ",v" or ",pfv", at most kMaxNameBytes.
+bool is_valid_attachment_name(std::string_view s);
+
 // Normalises a web path to '/' separators ("Main.Sub" -> "Main/Sub").
 std::string normalize_web(std::string_view s);
 

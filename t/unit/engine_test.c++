@@ -8,6 +8,7 @@
 #include <stdexcept>
 #include <vector>
 
+#include "forwarding_fs.h"
 #include "site/engine.h"
 #include "unit.h"  // last: cmocka's macros clash with standard headers
 
@@ -165,18 +166,17 @@ namespace {
 
 // The real file system, except that reading one topic fails, and reading
 // another throws (as a failing allocation or a bug would).
-class FaultyFs : public Fs {
+class FaultyFs : public ForwardingFs {
  public:
-  FileStat stat(const std::string& p) const override { return posix_fs().stat(p); }
-  std::optional<std::string> read(const std::string& p, size_t max, std::string* err) const override {
+  std::optional<std::string> read(const std::string& p, size_t max, std::string* err,
+                                  FileStat* st) const override {
     if (p.ends_with("/Main/SandboxTopic.txt")) {
       if (err) *err = "Input/output error";
       return std::nullopt;
     }
     if (p.ends_with("/Main/Open.txt")) throw std::runtime_error("injected failure");
-    return posix_fs().read(p, max, err);
+    return posix_fs().read(p, max, err, st);
   }
-  std::vector<std::string> list(const std::string& d) const override { return posix_fs().list(d); }
 };
 
 }  // namespace

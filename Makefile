@@ -29,7 +29,8 @@ HTTPD_CPPFLAGS = -I$(shell $(APXS) -q INCLUDEDIR 2>/dev/null) \
                  $(shell apu-1-config --includes 2>/dev/null)
 LIBEXECDIR = $(shell $(APXS) -q LIBEXECDIR 2>/dev/null)
 
-WARN      = -Wall -Wextra -Wno-unused-parameter
+# -Wmaybe-uninitialized misfires on std::optional members with g++ 12.
+WARN      = -Wall -Wextra -Wno-unused-parameter -Wno-maybe-uninitialized
 CWFLAGS   = -std=c++20 $(WARN) -fPIC -fvisibility=hidden -Isrc $(SANITIZE_FLAGS)
 LIBS      = -lpcre2-8
 
@@ -111,7 +112,16 @@ unit-asan:
 integration: all
 	@CWIKI_MODULE=$(CURDIR)/$(BUILD)/mod_cwiki.so prove -I t/lib t/
 
-bench: deps all
+$(BUILD)/obj/bench/%.o: t/bench/%.c++
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(CWFLAGS) -MMD -MP -c $< -o $@
+
+$(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libcwiki.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) -o $@ $< $(BUILD)/libcwiki.a $(LIBS)
+
+bench: deps all $(BUILD)/bench/store_bench
+	@$(BUILD)/bench/store_bench
 	@CWIKI_MODULE=$(CURDIR)/$(BUILD)/mod_cwiki.so perl -I t/lib t/bench/view.pl
 
 DESTDIR ?=

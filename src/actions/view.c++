@@ -5,6 +5,9 @@
 // (only the rendered topic body).
 #include "actions/actions.h"
 #include "actions/page.h"
+
+#include <optional>
+
 #include "auth/access.h"
 #include "site/urls.h"
 #include "tml/render.h"
@@ -33,6 +36,20 @@ class StoreLinks final : public LinkResolver {
   std::string parent_;
 };
 
+// Foswiki's cleanUpRevID: "3", "r3" and "1.3" all mean revision 3; anything
+// else means the latest (0).
+int parse_rev(std::string_view s) {
+  if (s.starts_with("r")) s.remove_prefix(1);
+  else if (s.starts_with("1.")) s.remove_prefix(2);
+  if (s.empty() || s.size() > 9) return 0;
+  int n = 0;
+  for (char c : s) {
+    if (c < '0' || c > '9') return 0;
+    n = n * 10 + (c - '0');
+  }
+  return n;
+}
+
 }  // namespace
 
 Response view_action(const Context& ctx) {
@@ -56,9 +73,24 @@ Response view_action(const Context& ctx) {
                           "The topic exists but could not be read; the server log has details.",
                           web, topic);
   }
-  const TopicDoc& parsed = snap->doc;
-
-  AccessDecision acc = guest_access(ctx.store, cfg, "VIEW", web, parsed);
+  // rev=N (also "rN" or "1.N", as Foswiki accepts): an earlier revision.
+  // The access rules of the latest revision and of the one shown both apply.
+  AccessDecision acc = guest_access(ctx.store, cfg, "VIEW", web, snap->doc);
+  int rev = parse_rev(ctx.params.get_or("rev", ""));
+  std::optional<TopicSnapshot> older;
+  if (acc.allowed && rev > 0 && rev < snap->info.version) {
+    older = ctx.store.read_rev(web, topic, rev, &err);
+    if (!older) {
+      ctx.log.write(LogLevel::error, 103,
+                    "cannot read revision " + std::to_string(rev) + " of " + web + "." + topic + ": " + err);
+      return error_response(cfg, 500, "Revision cannot be read",
+                            "Revision " + std::to_string(rev) +
+                                " of this topic could not be read; the server log has details.",
+                            web, topic);
+    }
+    acc = guest_access(ctx.store, cfg, "VIEW", web, older->doc);
+  }
+  const TopicDoc& parsed = older ? older->doc : snap->doc;
   if (!acc.allowed) {
     ctx.log.write(LogLevel::info, 102, "view of " + web + "." + topic + " denied: " + acc.reason);
     return error_response(cfg, 403, "Access denied",

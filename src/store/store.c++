@@ -8,6 +8,7 @@
 #include "store/changes.h"
 #include "store/names.h"
 #include "store/rcs.h"
+#include "util/escape.h"
 
 namespace cwiki {
 namespace {
@@ -20,6 +21,14 @@ bool all_digits(std::string_view s) {
 }
 
 long long now_s() { return now_ns() / 1000000000LL; }
+
+// What Foswiki does to a topic file before parsing it: carriage returns go,
+// and bytes that are not UTF-8 become \xHH text.
+TopicDoc parse_stored(std::string& raw) {
+  if (raw.find('\r') != std::string::npos) std::erase(raw, '\r');
+  repair_utf8(raw);
+  return parse_topic(raw);
+}
 
 // "cUID\ncomment" (no final newline); the comment may span lines.
 std::pair<std::string, std::string> split_meta_file(std::string_view s) {
@@ -216,7 +225,7 @@ TopicPtr Store::read(std::string_view web, std::string_view topic, std::string* 
   auto raw = fs_.read(path, kMaxTopicBytes, error, &rst);
   if (!raw) return nullptr;
   auto snap = std::make_shared<TopicSnapshot>();
-  snap->doc = parse_topic(*raw);
+  snap->doc = parse_stored(*raw);
   std::string hist = history_dir(web, topic);
   bool implicit;
   int n = num_revisions(path, hist, &implicit);
@@ -260,7 +269,7 @@ std::optional<TopicSnapshot> Store::read_rev(std::string_view web, std::string_v
     auto raw = fs_.read(hist_file, kMaxTopicBytes, error);
     if (!raw) return std::nullopt;
     TopicSnapshot s;
-    s.doc = parse_topic(*raw);
+    s.doc = parse_stored(*raw);
     bool implicit;
     int n = num_revisions(path, hist, &implicit);
     s.info = rev_info(path, hist, rev, n, implicit);
@@ -272,7 +281,7 @@ std::optional<TopicSnapshot> Store::read_rev(std::string_view web, std::string_v
       std::string err;
       if (auto text = rcs_checkout(rcs->file, id, &err)) {
         TopicSnapshot s;
-        s.doc = parse_topic(*text);
+        s.doc = parse_stored(*text);
         s.info.version = rev;
         if (const RcsDelta* d = rcs->file.find(id)) {
           s.info.author = d->author;

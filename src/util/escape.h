@@ -17,4 +17,9 @@ std::string url_encode(std::string_view in, bool keep_slash = false);
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 
+// Replaces every byte that is not part of well-formed UTF-8 by the four
+// characters \xHH (upper-case hex), as Perl's Encode does with FB_PERLQQ,
+// which is how Foswiki reads such bytes.  Returns true when anything changed.
+bool repair_utf8(std::string& s);
+
 }  // namespace cwiki

@@ -486,6 +486,32 @@ static void concurrent_threads(void**) {
   assert_int_equal(s.history("Sandbox", "Threads").size(), 41);
 }
 
+// Corrupt files are read as Foswiki reads them: never a failure.
+static void corrupt_topics_read_as_foswiki_does(void**) {
+  put("data/Sandbox/CrLf.txt",
+      "%META:TOPICINFO{author=\"x\" date=\"1\" format=\"1.1\" version=\"1\"}%\r\nline\r\n"
+      "%META:FIELD{name=\"F\" value=\"v\"}%\r\n");
+  put("data/Sandbox/Latin1.txt", "caf\xe9 and \xff\n");
+  put("data/Sandbox/Junk.txt", std::string("\0\x01\x02%META:\x7f{\n}%\n\xc3", 14));
+  put("data/Sandbox/BrokenMeta.txt", "%META:TOPICINFO{author=\"x\n%META:FIELD{name=\"a\" value=\"unterminated}%\ntext\n");
+  Store s(opts());
+  TopicPtr t = s.read("Sandbox", "CrLf");
+  assert_true(t != nullptr);
+  assert_str(t->doc.text, "line");  // carriage returns go first, so the META is META
+  assert_non_null(t->doc.find_named("FIELD", "F"));
+  t = s.read("Sandbox", "Latin1");
+  assert_str(t->doc.text, "caf\\xE9 and \\xFF\n");  // as Perl's Encode::FB_PERLQQ shows them
+  t = s.read("Sandbox", "Junk");
+  assert_true(t != nullptr);
+  assert_true(t->doc.text.size() >= 10);
+  t = s.read("Sandbox", "BrokenMeta");
+  assert_true(t != nullptr);
+  assert_true(t->doc.text.find("text") != std::string::npos);
+  // each of them is still revision 1, and can be saved over
+  assert_int_equal(s.read("Sandbox", "Junk")->info.version, 1);
+  assert_true(s.save("Sandbox", "Junk", text_doc("clean\n"), by("fixer")).ok());
+}
+
 int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(reads_foswiki_and_rcs_history, setup, teardown),
@@ -497,6 +523,7 @@ int main() {
       cmocka_unit_test_setup_teardown(attachments, setup, teardown),
       cmocka_unit_test_setup_teardown(webs_and_new_webs, setup, teardown),
       cmocka_unit_test(changes_file_formats),
+      cmocka_unit_test_setup_teardown(corrupt_topics_read_as_foswiki_does, setup, teardown),
       cmocka_unit_test_setup_teardown(concurrent_saves, setup, teardown),
       cmocka_unit_test_setup_teardown(concurrent_threads, setup, teardown),
   };

@@ -257,17 +257,19 @@ static void cache_sees_changes_and_stays_bounded(void**) {
 
 namespace {
 
-// Fails every write to paths ending in `suffix`, as a full disk would.
+// Fails every write to paths ending in `suffix`, as a full disk (or a
+// directory without write permission) would.
 class FullDisk : public ForwardingFs {
  public:
-  explicit FullDisk(std::string suffix) : suffix_(std::move(suffix)) {}
+  explicit FullDisk(std::string suffix, std::string why = "No space left on device")
+      : suffix_(std::move(suffix)), why_(std::move(why)) {}
   std::string write_atomic(const std::string& p, std::string_view data) const override {
-    if (p.ends_with(suffix_)) return "cannot write " + p + ": No space left on device";
+    if (p.ends_with(suffix_)) return "cannot write " + p + ": " + why_;
     return ForwardingFs::write_atomic(p, data);
   }
 
  private:
-  std::string suffix_;
+  std::string suffix_, why_;
 };
 
 // Records every write, to show that refused names touch no file.
@@ -305,7 +307,14 @@ static void failed_saves_keep_the_previous_revision(void**) {
   assert_true(r.ok());
   assert_false(r.warning.empty());
   assert_str(good.read("Sandbox", "Precious")->doc.text, "v2\n");
-  // permission denied on the real file system
+  // permission denied
+  FullDisk denied("/Precious.txt", "Permission denied");
+  Store d(opts(), denied);
+  r = d.save("Sandbox", "Precious", text_doc("v3\n"), by("frank"));
+  assert_false(r.ok());
+  assert_true(r.error.find("Permission denied") != std::string::npos);
+  assert_str(good.read("Sandbox", "Precious")->doc.text, "v2\n");
+  // and on the real file system, where the tests do not run as root
   if (::geteuid() != 0) {
     std::string dir = g_root + "/data/Sandbox";
     ::chmod(dir.c_str(), 0555);

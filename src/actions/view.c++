@@ -118,7 +118,15 @@ Response view_action(const Context& ctx) {
   }
 
   StoreLinks links(cfg, ctx.store, web, topic);
-  std::string body = render_tml(parsed.text, web, topic, links);
+  RenderContext rctx;
+  rctx.web = web;
+  rctx.topic = topic;
+  rctx.links = &links;
+  rctx.options.users_web = cfg.users_web;
+  rctx.options.system_web = cfg.system_web;
+  rctx.options.home_topic = cfg.default_topic;
+  rctx.options.pub_url_path = cfg.pub_url_path;
+  std::string body = render_tml(parsed.text, rctx);
   if (ctx.params.get_or("skin", "") == "text") {
     r.body = std::move(body);
     return r;

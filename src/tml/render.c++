@@ -537,10 +537,15 @@ void Renderer::inline_text(std::string_view s, int depth) {
 
 }  // namespace
 
-std::string render_tml(std::string_view text, std::string_view web, std::string_view topic,
-                       const LinkResolver& links) {
-  Renderer r(web, topic, links);
+std::string render_tml(std::string_view text, const RenderContext& ctx) {
+  Renderer r(ctx.web, ctx.topic, *ctx.links);
   return r.run(text);
+}
+
+std::string make_anchor(std::string_view heading_text, bool) { return anchor_for(heading_text); }
+
+std::string tml_to_plain(std::string_view text, const RenderContext&, std::string_view) {
+  return std::string(text);
 }
 
 }  // namespace cwiki

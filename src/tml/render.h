@@ -1,27 +1,64 @@
-// TML (Topic Markup Language) to HTML.
+// TML (Topic Markup Language) to HTML, as Foswiki's renderer does it.
 //
-// This is the first renderer: it covers the everyday markup (paragraphs,
-// headings, lists, tables, rules, emphasis, verbatim, links and WikiWords)
-// in one pass over the lines, and passes embedded HTML through as Foswiki
-// does.  Macros are left as written.
+// The renderer works on text whose macros are already expanded, and produces
+// the HTML Foswiki's Render.pm produces for it (before the view script's final
+// clean-up, so <nop> markers are still present).  It touches no files: what it
+// needs to know about the wiki (does a topic exist, what are its URLs, what is
+// a preference's value) comes through RenderContext.
 #pragma once
 
+#include <functional>
+#include <optional>
 #include <string>
 #include <string_view>
 
 namespace cwiki {
 
-// What the renderer needs to know about the wiki; it touches no files itself.
+// What the renderer asks the wiki.
 class LinkResolver {
  public:
   virtual ~LinkResolver() = default;
   virtual bool topic_exists(std::string_view web, std::string_view topic) const = 0;
+  virtual bool web_exists(std::string_view web) const { return true; }
+  // The view URL of a topic (path only, e.g. /foswiki/bin/view/Web/Topic).
   virtual std::string view_url(std::string_view web, std::string_view topic) const = 0;
+  // The URL that creates a missing topic (edit script, with topicparent=).
   virtual std::string edit_url(std::string_view web, std::string_view topic) const = 0;
 };
 
-// Renders `text` (the topic text without META) as seen from topic web.topic.
-std::string render_tml(std::string_view text, std::string_view web, std::string_view topic,
-                       const LinkResolver& links);
+// Site settings that change what the renderer writes (Foswiki's {...} config).
+struct RenderOptions {
+  std::string email_padding;         // {AntiSpam}{EmailPadding}
+  bool entity_encode_email = true;   // {AntiSpam}{EntityEncode}
+  bool hide_user_details = true;     // {AntiSpam}{HideUserDetails}
+  bool allow_inline_script = true;   // {AllowInlineScript}
+  bool require_compatible_anchors = false;  // {RequireCompatibleAnchors}
+  int acronym_length = 3;            // {AcronymLength}
+  std::string users_web = "Main";    // {UsersWebName}
+  std::string system_web = "System";  // {SystemWebName}
+  std::string home_topic = "WebHome";  // {HomeTopicName}
+  std::string pub_url_path = "/foswiki/pub";  // {PubUrlPath}
+};
+
+struct RenderContext {
+  std::string web;    // the topic being rendered
+  std::string topic;
+  const LinkResolver* links = nullptr;
+  RenderOptions options;
+  // Preference values the renderer consults (NOAUTOLINK, LINKTOOLTIPINFO, ...);
+  // nullopt when a preference is not set.
+  std::function<std::optional<std::string>(std::string_view)> pref;
+};
+
+// Renders `text` (the topic text, macros already expanded) to HTML.
+std::string render_tml(std::string_view text, const RenderContext& ctx);
+
+// The anchor name Foswiki makes from a heading's text (Foswiki::Render::Anchors::make).
+std::string make_anchor(std::string_view heading_text, bool compatible = false);
+
+// TML to plain text (Foswiki's TML2PlainText); `opts` is its option string
+// (e.g. "showvar", "nohead").
+std::string tml_to_plain(std::string_view text, const RenderContext& ctx,
+                         std::string_view opts = {});
 
 }  // namespace cwiki

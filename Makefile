@@ -43,7 +43,7 @@ ENGINE_OBJ = $(patsubst src/%.c++,$(BUILD)/obj/%.o,$(ENGINE_SRC))
 UNIT_SRC   = $(sort $(wildcard t/unit/*_test.c++))
 UNIT_BIN   = $(patsubst t/unit/%.c++,$(BUILD)/t/%,$(UNIT_SRC))
 
-.PHONY: all deps run test unit unit-asan integration bench install clean
+.PHONY: all deps run test unit unit-asan integration conformance bench install clean
 .SECONDARY:
 
 all: $(BUILD)/mod_cwiki.so
@@ -99,6 +99,7 @@ run: deps all
 test: deps all
 	@$(MAKE) --no-print-directory unit
 	@$(MAKE) --no-print-directory unit-asan
+	@$(MAKE) --no-print-directory conformance
 	@$(MAKE) --no-print-directory integration
 
 unit: $(UNIT_BIN)
@@ -119,6 +120,23 @@ $(BUILD)/obj/bench/%.o: t/bench/%.c++
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libcwiki.a
 	@mkdir -p $(dir $@)
 	$(CXX) $(CXXFLAGS) -o $@ $< $(BUILD)/libcwiki.a $(LIBS)
+
+CONF_SRC = $(sort $(wildcard t/conformance/*.c++))
+CONF_OBJ = $(patsubst t/conformance/%.c++,$(BUILD)/obj/conformance/%.o,$(CONF_SRC))
+
+$(BUILD)/obj/conformance/%.o: t/conformance/%.c++
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(CWFLAGS) -It/conformance -MMD -MP -c $< -o $@
+
+$(BUILD)/t/conformance: $(CONF_OBJ) $(BUILD)/libcwiki.a
+	@mkdir -p $(dir $@)
+	$(CXX) $(CXXFLAGS) $(SANITIZE_FLAGS) -o $@ $(CONF_OBJ) $(BUILD)/libcwiki.a $(LIBS)
+
+-include $(CONF_OBJ:.o=.d)
+
+# Foswiki's own test vectors, replayed; fails below the floors in t/conformance/floors.
+conformance: $(BUILD)/t/conformance
+	@$(BUILD)/t/conformance --floor t/conformance/floors
 
 bench: deps all $(BUILD)/bench/store_bench
 	@$(BUILD)/bench/store_bench

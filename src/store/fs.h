@@ -69,7 +69,7 @@ class Fs {
                                              std::string* error) const = 0;
 };
 
-class PosixFs final : public Fs {
+class PosixFs : public Fs {
  public:
   FileStat stat(const std::string& path) const override;
   std::optional<std::string> read(const std::string& path, size_t max_bytes,

@@ -43,7 +43,7 @@ ENGINE_OBJ = $(patsubst src/%.c++,$(BUILD)/obj/%.o,$(ENGINE_SRC))
 UNIT_SRC   = $(sort $(wildcard t/unit/*_test.c++))
 UNIT_BIN   = $(patsubst t/unit/%.c++,$(BUILD)/t/%,$(UNIT_SRC))
 
-.PHONY: all deps run test unit unit-asan integration conformance bench install clean
+.PHONY: all deps deb-deps run test unit unit-asan integration conformance bench install clean deb test-deb
 .SECONDARY:
 
 all: $(BUILD)/mod_cwiki.so
@@ -66,7 +66,7 @@ deps:
 
 $(BUILD)/obj/%.o: src/%.c++
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) $(CWFLAGS) -MMD -MP -c $< -o $@
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(CWFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/libcwiki.a: $(ENGINE_OBJ)
 	@rm -f $@
@@ -74,10 +74,10 @@ $(BUILD)/libcwiki.a: $(ENGINE_OBJ)
 
 $(BUILD)/obj/mod_cwiki.o: mod_cwiki.c++
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) $(CWFLAGS) $(HTTPD_CPPFLAGS) -MMD -MP -c $< -o $@
+	$(CXX) $(CPPFLAGS) $(CXXFLAGS) $(CWFLAGS) $(HTTPD_CPPFLAGS) -MMD -MP -c $< -o $@
 
 $(BUILD)/mod_cwiki.so: $(BUILD)/obj/mod_cwiki.o $(BUILD)/libcwiki.a
-	$(CXX) $(CXXFLAGS) $(SANITIZE_FLAGS) -shared -o $@ $< $(BUILD)/libcwiki.a $(LIBS)
+	$(CXX) $(CXXFLAGS) $(LDFLAGS) $(SANITIZE_FLAGS) -shared -o $@ $< $(BUILD)/libcwiki.a $(LIBS)
 	@nm -D --defined-only $@ | grep -q ' cwiki_module$$' || { echo "cwiki_module is not exported from $@"; exit 1; }
 
 $(BUILD)/obj/t/%.o: t/unit/%.c++
@@ -101,6 +101,8 @@ test: deps all
 	@$(MAKE) --no-print-directory unit-asan
 	@$(MAKE) --no-print-directory conformance
 	@$(MAKE) --no-print-directory integration
+	@if [ "$$(id -u)" = 0 ]; then $(MAKE) --no-print-directory test-deb; \
+	 else echo "test-deb: skipped (it installs the package, so it needs root)"; fi
 
 unit: $(UNIT_BIN)
 	@fail=0; for t in $(UNIT_BIN); do \
@@ -150,6 +152,24 @@ install: all
 	install -D -m 644 share/bin/cwiki $(DESTDIR)/usr/share/cwiki/bin/cwiki
 	mkdir -p $(DESTDIR)/usr/share/cwiki/site
 	cp -R share/data share/pub share/robots.txt $(DESTDIR)/usr/share/cwiki/site/
+
+# The Debian package, built from a copy of the tree (dpkg-buildpackage writes
+# beside the source); the .deb ends up in build/deb/.
+DEB_BUILD_PACKAGES = debhelper dpkg-dev fakeroot lintian
+deb-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(DEB_BUILD_PACKAGES)"
+
+deb: deb-deps
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar --exclude=./build --exclude=./site --exclude=./.git -cf - . | tar -xf - -C build/deb/src
+	cd build/deb/src && dpkg-buildpackage -us -uc -b
+	@ls build/deb/*.deb
+
+# Builds the package, installs it on this machine (as root), serves a page
+# through the packaged configuration on a private loopback port, then
+# disables and purges it and checks that /etc/apache2 is as it was.
+test-deb: deb
+	@bash t/deb/test-deb build/deb
 
 clean:
 	rm -rf build

@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstddef>
+#include <map>
 #include <string>
 #include <string_view>
 
@@ -25,6 +26,13 @@ struct Config {
   std::string users_web = "Main";         // {UsersWebName}
   std::string site_prefs = "Main.SitePreferences";  // {LocalSitePreferences}
   std::string site_name = "mod_cwiki";   // shown until WIKITOOLNAME is expanded
+  std::string sandbox_web = "Sandbox";   // {SandboxWebName}
+  std::string trash_web = "Trash";       // {TrashWebName}
+  std::string default_url_host = "http://localhost";  // {DefaultUrlHost}, when a request has no Host
+  std::string script_suffix;             // {ScriptSuffix}
+  // {ScriptUrlPaths}{script}: a script's own URL path, overriding
+  // <script_url_path>/<script><suffix> (the short view path goes here too).
+  std::map<std::string, std::string> script_url_paths;
 
   size_t max_body_bytes = 51200000;  // a request body larger than this gets 413
   size_t cache_bytes = 64u << 20;    // worker memory for parsed topics

@@ -26,6 +26,11 @@
 #include <vector>
 
 #include "html_equal.h"
+#include "http/message.h"
+#include "macros/expand.h"
+#include "macros/registry.h"
+#include "macros/session.h"
+#include "site/config.h"
 #include "store/fs.h"
 #include "store/names.h"
 #include "store/store.h"
@@ -142,6 +147,7 @@ class Fixture {
     }, 16, FTW_DEPTH | FTW_PHYS);
   }
   const Store& store() const { return *store_; }
+  const std::string& root() const { return root_; }
 
  private:
   void create_web(const json& w) {
@@ -228,6 +234,54 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
     if (auto v = get("{AntiSpam}{HideUserDetails}")) ro.hide_user_details = v->is_number() ? v->get<int>() != 0 : false;
     if (auto v = get("{AllowInlineScript}")) ro.allow_inline_script = v->is_number() ? v->get<int>() != 0 : false;
   }
+  // The session: the case's configuration, user, request and preferences.
+  Config cfg;
+  cfg.root = fx.root();
+  cfg.view_url_path = "";  // the corpus has no short URLs
+  if (ctx.contains("config")) {
+    const json& c = ctx["config"];
+    if (c.contains("{ScriptSuffix}") && c["{ScriptSuffix}"].is_string())
+      cfg.script_suffix = c["{ScriptSuffix}"];
+    for (auto it = c.begin(); it != c.end(); ++it) {
+      const std::string& k = it.key();
+      if (k.rfind("{ScriptUrlPaths}{", 0) == 0 && it.value().is_string())
+        cfg.script_url_paths[k.substr(17, k.size() - 18)] = it.value().get<std::string>();
+    }
+  }
+  Params params;
+  if (session.contains("url_params"))
+    for (const auto& p : session["url_params"]) {
+      std::string name = p[0];
+      if (p[1].is_array()) {
+        for (const auto& v : p[1]) params.add(name, v.is_string() ? v.get<std::string>() : v.dump());
+      } else {
+        params.add(name, p[1].is_string() ? p[1].get<std::string>() : p[1].dump());
+      }
+    }
+  NullLog quiet;
+  Session sess(cfg, fx.store(), params, quiet);
+  sess.login = session.value("user", "guest");
+  sess.wikiname = session.value("wikiname", "WikiGuest");
+  sess.cuid = sess.login == "guest" ? "BaseUserMapping_666" : sess.login;
+  sess.base = {session.value("web", ctx.value("web", "TestWeb")), session.value("topic", ctx.value("topic", "TestTopic"))};
+  sess.absolute_urls = absolute;
+  if (session.contains("context") && session["context"].is_object())
+    for (auto it = session["context"].begin(); it != session["context"].end(); ++it) sess.contexts.insert(it.key());
+  else if (session.contains("context") && session["context"].is_array())
+    for (const auto& c : session["context"]) sess.contexts.insert(c.get<std::string>());
+  if (absolute) sess.contexts.insert("command_line");
+  sess.init_prefs();
+  if (ctx.contains("preferences")) {
+    const json& p = ctx["preferences"];
+    for (const char* level : {"session", "func"})
+      if (p.contains(level))
+        for (auto it = p[level].begin(); it != p[level].end(); ++it)
+          sess.prefs.set_session(it.key(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+    if (p.contains("internal"))
+      for (auto it = p["internal"].begin(); it != p["internal"].end(); ++it)
+        sess.prefs.set_internal(it.key(), it.value().is_string() ? it.value().get<std::string>() : it.value().dump());
+  }
+
   std::string text = rec["input"];
   for (const auto& step : ctx["pipeline"]) {
     std::string op = step["op"];
@@ -238,7 +292,10 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
     rc.links = &links;
     rc.options = ro;
     if (op == "expandMacros") {
-      // The macro engine is not there yet: its cases are counted apart.
+      TopicRef t{rc.web, rc.topic};
+      if (step.contains("topic_object_text") && step["topic_object_text"].is_string())
+        sess.scratch["topic_object_text"] = step["topic_object_text"].get<std::string>();
+      text = expand_macros(sess, text, t);
     } else if (op == "renderTML") {
       text = render_tml(text, rc);
     } else if (op == "Anchors::make") {
@@ -328,6 +385,7 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::string shared_data = corpus + "/../data";
+  register_all_macros();
   std::vector<Case> cases = load(corpus + "/tml-cases.jsonl", false);
   for (auto& c : load(corpus + "/tml-regex-cases.jsonl", true)) cases.push_back(std::move(c));
 

@@ -1,0 +1,488 @@
+#include "macros/expand.h"
+
+#include <algorithm>
+#include <cctype>
+
+namespace cwiki {
+namespace {
+
+using Handler =
+    std::function<std::optional<std::string>(std::string_view tag, const std::optional<std::string>& args)>;
+
+bool name_start(unsigned char c) { return std::isalpha(c) || c >= 0x80; }
+bool name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == ':' || c >= 0x80; }
+
+// Length of a macro name at s[i], or 0.
+size_t name_len(std::string_view s, size_t i) {
+  if (i >= s.size() || !name_start(static_cast<unsigned char>(s[i]))) return 0;
+  size_t j = i + 1;
+  while (j < s.size() && name_char(static_cast<unsigned char>(s[j]))) ++j;
+  return j - i;
+}
+
+// Is `s` a whole macro call "%NAME" or "%NAME{...}"?  Fills tag and args.
+bool whole_call(std::string_view s, std::string_view& tag, std::optional<std::string>& args) {
+  if (s.size() < 2 || s[0] != '%') return false;
+  size_t n = name_len(s, 1);
+  if (n == 0) return false;
+  tag = s.substr(1, n);
+  if (1 + n == s.size()) {
+    args.reset();
+    return true;
+  }
+  if (s[1 + n] != '{' || s.back() != '}') return false;
+  args = std::string(s.substr(2 + n, s.size() - 3 - n));
+  return true;
+}
+
+// "%NAME{" ... "}" with a later "}%", or "%NAME%": does a macro result hold
+// anything to expand further?
+bool has_call(std::string_view s) {
+  for (size_t i = s.find('%'); i != std::string_view::npos; i = s.find('%', i + 1)) {
+    size_t n = name_len(s, i + 1);
+    if (!n) continue;
+    size_t after = i + 1 + n;
+    if (after < s.size() && s[after] == '%') return true;
+    if (after < s.size() && s[after] == '{' && s.find("}%", after) != std::string_view::npos)
+      return true;
+  }
+  return false;
+}
+
+bool has_non_space(std::string_view s) {
+  for (char c : s)
+    if (!std::isspace(static_cast<unsigned char>(c))) return true;
+  return false;
+}
+
+std::string process(Session& s, std::string_view text, const Handler& h, int depth);
+
+// The rule of Foswiki's _expandMacroOnTopicRendering for one call.
+std::optional<std::string> expand_one(Session& s, std::string_view tag,
+                                      const std::optional<std::string>& args,
+                                      const TopicRef& topic) {
+  if (s.expanded_bytes > kMaxExpansionBytes)
+    return std::string("<span class=\"foswikiAlert\">macro expansion stopped: the page grew "
+                       "beyond its limit</span>");
+  if (auto value = s.prefs.get(tag)) {
+    if (args && has_non_space(*args)) {
+      Attrs attrs(std::string_view(*args), false);
+      // %DEFAULT% and the parameters' names, within the preference's value
+      Handler params = [&](std::string_view t, const std::optional<std::string>& targs)
+          -> std::optional<std::string> {
+        Attrs tattrs(targs ? std::optional<std::string_view>(*targs) : std::nullopt);
+        if (t == "DEFAULT") {
+          if (const std::string* d = attrs.default_value()) return *d;
+          if (const std::string* d = tattrs.get("default")) return *d;
+          return std::string();
+        }
+        const std::string* v = attrs.get(t);
+        if (!v) v = tattrs.get("default");
+        if (v) return expand_standard_escapes(*v);
+        return std::nullopt;
+      };
+      return process(s, *value, params, 1);
+    }
+    return value;
+  }
+  auto& reg = macro_registry();
+  if (auto it = reg.find(std::string(tag)); it != reg.end()) {
+    Attrs attrs(args ? std::optional<std::string_view>(*args) : std::nullopt,
+                it->second.friendly_syntax);
+    auto r = it->second.fn(s, attrs, topic);
+    if (r) s.expanded_bytes += r->size();
+    return r;
+  }
+  if (args && has_non_space(*args)) {
+    Attrs attrs{std::string_view(*args)};
+    if (const std::string* d = attrs.get("default")) return expand_standard_escapes(*d);
+  }
+  return std::nullopt;
+}
+
+// Foswiki's _processMacros: a stack-based parse over the text split at '%'.
+std::string process(Session& s, std::string_view text, const Handler& h, int depth) {
+  if (text.empty()) return {};
+  if (text.find('%') == std::string_view::npos) return std::string(text);
+  if (depth <= 0) {
+    s.log.write(LogLevel::warning, 201, "macros nested too deep; expansion stopped");
+    // As Foswiki does: the %s of what is left go, so it cannot recurse again.
+    std::string out;
+    size_t i = 0;
+    while (i < text.size()) {
+      size_t a = text.find('%', i);
+      if (a == std::string_view::npos) break;
+      size_t b = text.find('%', a + 1);
+      if (b == std::string_view::npos) break;
+      out.append(text.substr(i, a - i));
+      out.append(text.substr(a + 1, b - a - 1));
+      i = b + 1;
+    }
+    out.append(text.substr(i));
+    return out;
+  }
+  BlockMap verbatim;
+  unsigned counter = 0;
+  std::string work = take_out_blocks(text, "verbatim", verbatim, counter);
+  std::string_view t = work;
+
+  std::vector<std::string> stack;
+  std::string top;
+  size_t pos = 0;
+  while (pos <= t.size()) {
+    size_t pct = t.find('%', pos);
+    if (pct == std::string_view::npos) {
+      top.append(t.substr(pos));
+      break;
+    }
+    top.append(t.substr(pos, pct - pos));
+    pos = pct + 1;
+    // A '%': it closes the context on top of the stack, or opens a new one.
+    std::string_view tag;
+    std::optional<std::string> args;
+    if (!top.empty() && top.back() == '}') {
+      // "}%": join back the contexts that a '%' inside the parameters opened.
+      while (!stack.empty() && !(whole_call(top, tag, args) && args)) {
+        top.insert(0, stack.back());
+        stack.pop_back();
+      }
+    }
+    if (whole_call(top, tag, args)) {
+      std::string name(tag);
+      std::optional<std::string> e = h(name, args);
+      if (e) {
+        top = stack.empty() ? std::string() : std::move(stack.back());
+        if (!stack.empty()) stack.pop_back();
+        if (!has_call(*e)) {
+          top += *e;
+        } else {
+          top += process(s, *e, h, depth - 1);
+        }
+        continue;
+      }
+    }
+    stack.push_back(std::move(top));
+    top = "%";
+  }
+  for (auto it = stack.rbegin(); it != stack.rend(); ++it) top.insert(0, *it);
+  return put_back_blocks(top, verbatim, "verbatim");
+}
+
+Handler topic_handler(Session& s, const TopicRef& topic) {
+  return [&s, topic](std::string_view tag, const std::optional<std::string>& args) {
+    return expand_one(s, tag, args, topic);
+  };
+}
+
+// Escapes ` !%NAME` (after a space, '(' or '.') to `&#37;NAME`.
+std::string escape_bang(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '!' && i > 0 && i + 1 < text.size() && text[i + 1] == '%' &&
+        (std::isspace(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '(' ||
+         text[i - 1] == '.') &&
+        name_len(text, i + 2) > 0) {
+      out += "&#37;";
+      ++i;  // skip the '%'
+      continue;
+    }
+    out.push_back(text[i]);
+  }
+  return out;
+}
+
+void replace_all(std::string& s, std::string_view from, std::string_view to) {
+  std::string out;
+  size_t i = 0;
+  for (size_t at; (at = s.find(from, i)) != std::string::npos; i = at + from.size()) {
+    out.append(s, i, at - i);
+    out.append(to);
+  }
+  if (i == 0) return;
+  out.append(s, i, std::string::npos);
+  s.swap(out);
+}
+
+// $name and $name() -> to.
+void replace_token(std::string& s, std::string_view name, std::string_view to) {
+  std::string out;
+  bool changed = false;
+  for (size_t i = 0; i < s.size();) {
+    if (s[i] == '$' && s.compare(i + 1, name.size(), name) == 0) {
+      size_t after = i + 1 + name.size();
+      if (s.compare(after, 2, "()") == 0) after += 2;
+      out.append(to);
+      i = after;
+      changed = true;
+    } else {
+      out.push_back(s[i++]);
+    }
+  }
+  if (changed) s.swap(out);
+}
+
+}  // namespace
+
+std::string expand_standard_escapes(std::string_view text) {
+  std::string s(text);
+  if (s.find('$') == std::string::npos) return s;
+  replace_all(s, "$n()", "\n");
+  {  // $n not followed by a letter
+    std::string out;
+    for (size_t i = 0; i < s.size(); ++i) {
+      if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == 'n' &&
+          (i + 2 >= s.size() || !std::isalpha(static_cast<unsigned char>(s[i + 2])))) {
+        out.push_back('\n');
+        ++i;
+      } else {
+        out.push_back(s[i]);
+      }
+    }
+    s.swap(out);
+  }
+  replace_token(s, "nop", "");
+  replace_token(s, "quot", "\"");
+  replace_token(s, "comma", ",");
+  replace_token(s, "percent", "%");
+  replace_token(s, "percnt", "%");
+  replace_token(s, "lt", "<");
+  replace_token(s, "gt", ">");
+  replace_token(s, "amp", "&");
+  replace_token(s, "dollar", "$");
+  return s;
+}
+
+bool foswiki_is_true(const std::string* value, bool fallback) {
+  if (!value) return fallback;
+  std::string v = *value;
+  size_t a = 0, b = v.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(v[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(v[b - 1]))) --b;
+  v = v.substr(a, b - a);
+  for (const char* w : {"off", "no", "false"}) {
+    std::string lower;
+    for (size_t i = 0; i < v.size();) {
+      size_t n = std::string_view(w).size();
+      bool match = i + n <= v.size();
+      for (size_t k = 0; match && k < n; ++k)
+        match = std::tolower(static_cast<unsigned char>(v[i + k])) == w[k];
+      if (match) {
+        i += n;
+      } else {
+        lower.push_back(v[i++]);
+      }
+    }
+    v.swap(lower);
+  }
+  return !v.empty() && v != "0";
+}
+
+std::string take_out_blocks(std::string_view text, std::string_view tag, BlockMap& map,
+                            unsigned& counter) {
+  auto ieq = [](std::string_view a, std::string_view b) {
+    if (a.size() != b.size()) return false;
+    for (size_t i = 0; i < a.size(); ++i)
+      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
+        return false;
+    return true;
+  };
+  // Quick exit when the tag does not occur.
+  bool found = false;
+  for (size_t i = text.find('<'); i != std::string_view::npos && !found; i = text.find('<', i + 1))
+    found = ieq(text.substr(i + 1, tag.size()), tag);
+  if (!found) return std::string(text);
+
+  std::string out, scoop, params;
+  int depth = 0;
+  bool scooping = false;
+  size_t i = 0, run = 0;
+  auto emit = [&](std::string_view piece) {
+    if (depth > 0) scoop.append(piece);
+    else out.append(piece);
+  };
+  while (i < text.size()) {
+    size_t lt = text.find('<', i);
+    if (lt == std::string_view::npos) break;
+    size_t p = lt + 1;
+    bool closing = p < text.size() && text[p] == '/';
+    if (closing) ++p;
+    size_t gt = text.find('>', p);
+    if (!ieq(text.substr(p, tag.size()), tag) || gt == std::string_view::npos) {
+      i = lt + 1;
+      continue;
+    }
+    // A token <tag...> or </tag...>.
+    emit(text.substr(run, lt - run));
+    std::string_view token = text.substr(lt, gt + 1 - lt);
+    std::string_view rest = text.substr(p + tag.size(), gt - p - tag.size());
+    bool word_end = rest.empty() || !(std::isalnum(static_cast<unsigned char>(rest[0])) || rest[0] == '_');
+    run = i = gt + 1;
+    if (!closing && word_end) {
+      ++depth;
+      if (depth == 1) {
+        params = std::string(rest);
+        scooping = true;
+        continue;
+      }
+    } else if (closing && rest.empty()) {
+      if (depth > 0) {
+        --depth;
+        if (depth == 0) {
+          std::string id = std::string(tag) + std::to_string(counter++);
+          map.emplace_back(id, TakenBlock{params, std::move(scoop)});
+          scoop.clear();
+          out += "<!--";
+          out.push_back('\0');
+          out += id;
+          out.push_back('\0');
+          out += "-->";
+          continue;
+        }
+      }
+    }
+    emit(token);
+  }
+  emit(text.substr(run));
+  if (scooping && depth > 0) {  // left open: the rest of the text is the block
+    std::string id = std::string(tag) + std::to_string(counter++);
+    map.emplace_back(id, TakenBlock{params, std::move(scoop)});
+    out += "<!--";
+    out.push_back('\0');
+    out += id;
+    out.push_back('\0');
+    out += "-->";
+  }
+  return out;
+}
+
+std::string put_back_blocks(std::string_view text, BlockMap& map, std::string_view tag,
+                            std::optional<std::string_view> newtag,
+                            const std::function<std::string(const std::string&)>& fn) {
+  if (map.empty()) return std::string(text);
+  std::string prefix = "<!--";
+  prefix.push_back('\0');
+  prefix += tag;
+  std::string out;
+  size_t i = 0;
+  for (size_t at; (at = text.find(prefix, i)) != std::string_view::npos;) {
+    size_t end = text.find(std::string_view("\0-->", 4), at + prefix.size());
+    if (end == std::string_view::npos) break;
+    std::string id(text.substr(at + 5, end - at - 5));
+    auto it = std::find_if(map.begin(), map.end(), [&](const auto& e) { return e.first == id; });
+    out.append(text.substr(i, at - i));
+    if (it == map.end()) {
+      out.append(text.substr(at, end + 4 - at));
+    } else {
+      std::string val = fn ? fn(it->second.text) : it->second.text;
+      std::string_view nt = newtag ? *newtag : tag;
+      if (nt.empty()) {
+        out += val;
+      } else {
+        out += "<";
+        out += nt;
+        out += it->second.params;
+        out += ">";
+        out += val;
+        out += "</";
+        out += nt;
+        out += ">";
+      }
+      map.erase(it);
+    }
+    i = end + 4;
+  }
+  out.append(text.substr(i));
+  return out;
+}
+
+std::string expand_inner(Session& s, std::string_view text, const TopicRef& topic) {
+  auto mem_web = s.prefs.internal("WEB"), mem_topic = s.prefs.internal("TOPIC");
+  s.prefs.set_internal("WEB", topic.web.empty() ? s.base.web : topic.web);
+  s.prefs.set_internal("TOPIC", topic.topic.empty() ? s.base.topic : topic.topic);
+  std::string out = process(s, escape_bang(text), topic_handler(s, topic), kMaxDepth);
+  if (mem_web) s.prefs.set_internal("WEB", *mem_web);
+  else s.prefs.clear_internal("WEB");
+  if (mem_topic) s.prefs.set_internal("TOPIC", *mem_topic);
+  else s.prefs.clear_internal("TOPIC");
+  return out;
+}
+
+std::string expand_macros(Session& s, std::string_view text, const TopicRef& topic) {
+  if (text.empty()) return {};
+  BlockMap verbatim;
+  unsigned counter = 1000000;  // distinct from the ids used inside process()
+  std::string t = take_out_blocks(text, "verbatim", verbatim, counter);
+  auto mem_w = s.prefs.internal("INCLUDINGWEB"), mem_t = s.prefs.internal("INCLUDINGTOPIC");
+  s.prefs.set_internal("INCLUDINGWEB", topic.web);
+  s.prefs.set_internal("INCLUDINGTOPIC", topic.topic);
+  t = expand_inner(s, t, topic);
+  t = take_out_blocks(t, "verbatim", verbatim, counter);
+  // Foswiki expands a second time (after its plugins' handler): macros that
+  // the first pass produced from escapes are expanded here.
+  t = expand_inner(s, t, topic);
+  if (mem_w) s.prefs.set_internal("INCLUDINGWEB", *mem_w);
+  else s.prefs.clear_internal("INCLUDINGWEB");
+  if (mem_t) s.prefs.set_internal("INCLUDINGTOPIC", *mem_t);
+  else s.prefs.clear_internal("INCLUDINGTOPIC");
+
+  // %TOC% is expanded last, over the whole text.
+  auto& reg = macro_registry();
+  if (auto toc = reg.find(std::string(kTocHook)); toc != reg.end() && t.find("%TOC") != std::string::npos) {
+    std::string out;
+    size_t i = 0;
+    int instance = 1;
+    for (size_t at; (at = t.find("%TOC", i)) != std::string::npos;) {
+      size_t after = at + 4;
+      std::optional<std::string> args;
+      size_t end;
+      if (after < t.size() && t[after] == '%') {
+        end = after + 1;
+      } else if (after < t.size() && t[after] == '{') {
+        size_t close = t.find("}%", after);
+        size_t nl = t.find('\n', after);
+        if (close == std::string::npos || (nl != std::string::npos && nl < close)) {
+          out.append(t, i, after - i);
+          i = after;
+          continue;
+        }
+        args = t.substr(after + 1, close - after - 1);
+        end = close + 2;
+      } else {
+        out.append(t, i, after - i);
+        i = after;
+        continue;
+      }
+      out.append(t, i, at - i);
+      Attrs a(args ? std::optional<std::string_view>(*args) : std::nullopt);
+      a.set("_TEXT", t);
+      a.set("_INSTANCE", std::to_string(instance++));
+      auto r = toc->second.fn(s, a, topic);
+      out += r ? *r : std::string(t.substr(at, end - at));
+      i = end;
+    }
+    out.append(t, i, std::string::npos);
+    t.swap(out);
+  }
+  // Lines holding only <nop> go (left behind by conditional output).
+  {
+    std::string out;
+    size_t i = 0;
+    while (i < t.size()) {
+      bool line_start = i == 0 || t[i - 1] == '\n';
+      if (line_start && t.compare(i, 5, "<nop>") == 0) {
+        size_t j = i + 5;
+        if (j < t.size() && t[j] == '\r') ++j;
+        if (j < t.size() && t[j] == '\n') {
+          i = j + 1;
+          continue;
+        }
+      }
+      out.push_back(t[i++]);
+    }
+    t.swap(out);
+  }
+  return put_back_blocks(t, verbatim, "verbatim");
+}
+
+}  // namespace cwiki

@@ -1,0 +1,118 @@
+#include "prefs/stack.h"
+
+#include "prefs/prefs.h"
+
+namespace cwiki {
+namespace {
+
+// What Foswiki does to every value it stores: CR removed, TAB to space,
+// the two characters \n to a newline (\\n to \n), backquotes removed.
+std::string clean_value(std::string_view v) {
+  std::string out;
+  out.reserve(v.size());
+  for (size_t i = 0; i < v.size(); ++i) {
+    char c = v[i];
+    if (c == '\r' || c == '`') continue;
+    if (c == '\t') {
+      out.push_back(' ');
+      continue;
+    }
+    if (c == '\\' && i + 1 < v.size() && v[i + 1] == 'n' && i > 0 && v[i - 1] != '\\') {
+      out.push_back('\n');
+      ++i;
+      continue;
+    }
+    if (c == '\\' && i + 2 < v.size() && v[i + 1] == '\\' && v[i + 2] == 'n' && i > 0 &&
+        v[i - 1] != '\\') {
+      out += "\\n";
+      i += 2;
+      continue;
+    }
+    out.push_back(c);
+  }
+  return out;
+}
+
+void split_names(std::string_view list, std::vector<std::string>& out) {
+  size_t i = 0;
+  while (i < list.size()) {
+    size_t j = list.find_first_of(", \t\n", i);
+    if (j == std::string_view::npos) j = list.size();
+    if (j > i) out.emplace_back(list.substr(i, j - i));
+    i = j + 1;
+  }
+}
+
+}  // namespace
+
+std::shared_ptr<const PrefsLevel> PrefsLevel::from_topic(const TopicDoc& doc) {
+  auto l = std::make_shared<PrefsLevel>();
+  for (auto& s : parse_prefs(doc)) (s.local ? l->local : l->set)[s.name] = clean_value(s.value);
+  if (auto it = l->set.find("FINALPREFERENCES"); it != l->set.end())
+    split_names(it->second, l->final_names);
+  return l;
+}
+
+std::shared_ptr<const PrefsLevel> PrefsLevel::empty() {
+  static const auto e = std::make_shared<const PrefsLevel>();
+  return e;
+}
+
+void PrefsStack::push(std::shared_ptr<const PrefsLevel> level) {
+  size_t idx = levels_.size();
+  for (const auto& [name, value] : level->set)
+    if (!final_.count(name)) defined_[name].push_back(idx);
+  for (const auto& name : level->final_names) final_.emplace(name, idx);
+  levels_.push_back(Level{std::move(level), {}});
+}
+
+void PrefsStack::push_session_level() { push(PrefsLevel::empty()); }
+
+void PrefsStack::restore(size_t size) {
+  if (size >= levels_.size()) return;
+  levels_.resize(size);
+  for (auto it = final_.begin(); it != final_.end();)
+    it = it->second >= size ? final_.erase(it) : std::next(it);
+  for (auto it = defined_.begin(); it != defined_.end();) {
+    auto& v = it->second;
+    while (!v.empty() && v.back() >= size) v.pop_back();
+    it = v.empty() ? defined_.erase(it) : std::next(it);
+  }
+}
+
+std::optional<std::string> PrefsStack::internal(const std::string& name) const {
+  auto it = internals_.find(name);
+  if (it == internals_.end()) return std::nullopt;
+  return it->second;
+}
+
+std::optional<std::string> PrefsStack::get(std::string_view name_view) const {
+  std::string name(name_view);
+  if (auto it = internals_.find(name); it != internals_.end()) return it->second;
+  // A Local value of the topic level (the one below the session level).
+  if (levels_.size() >= 2) {
+    size_t topic_level = levels_.size() - 2;
+    auto f = final_.find(name);
+    if (f == final_.end() || f->second >= topic_level) {
+      const auto& local = levels_[topic_level].fixed->local;
+      if (auto it = local.find(name); it != local.end()) return it->second;
+    }
+  }
+  auto d = defined_.find(name);
+  if (d == defined_.end() || d->second.empty()) return std::nullopt;
+  const Level& l = levels_[d->second.back()];
+  if (auto it = l.session.find(name); it != l.session.end()) return it->second;
+  if (auto it = l.fixed->set.find(name); it != l.fixed->set.end()) return it->second;
+  return std::nullopt;
+}
+
+bool PrefsStack::set_session(const std::string& name, std::string value) {
+  if (levels_.empty() || final_.count(name)) return false;
+  size_t top = levels_.size() - 1;
+  levels_[top].session[name] = clean_value(value);
+  auto& v = defined_[name];
+  if (v.empty() || v.back() != top) v.push_back(top);
+  return true;
+}
+
+}  // namespace cwiki

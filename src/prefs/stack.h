@@ -1,0 +1,68 @@
+// The preference cascade, as Foswiki evaluates it.
+//
+// A request's preferences form a stack of levels, pushed in this order:
+//   System.DefaultPreferences, the site preferences (Main.SitePreferences),
+//   the user's topic, each web's WebPreferences from the top web down, the
+//   topic itself, and a level for values set while the request runs (%SET%).
+// A later level overrides an earlier one, except that a name listed in a
+// level's FINALPREFERENCES can no longer be set by the levels above it.
+// `Local` settings apply only when their own topic is the one viewed: they
+// are looked up in the topic level, unless finalised below it.
+// Internal values (WEB, TOPIC, INCLUDINGWEB, ...) set by the engine override
+// everything.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "store/meta.h"
+
+namespace cwiki {
+
+// One topic's settings, parsed once and shared.
+struct PrefsLevel {
+  std::unordered_map<std::string, std::string> set;    // `Set` and META:PREFERENCE type Set
+  std::unordered_map<std::string, std::string> local;  // `Local`
+  std::vector<std::string> final_names;                // from its FINALPREFERENCES
+
+  static std::shared_ptr<const PrefsLevel> from_topic(const TopicDoc& doc);
+  static std::shared_ptr<const PrefsLevel> empty();
+};
+
+class PrefsStack {
+ public:
+  // Pushes a level; its names that are final below it are ignored.
+  void push(std::shared_ptr<const PrefsLevel> level);
+  // Pushes an empty level whose values can be set while the request runs.
+  void push_session_level();
+  size_t size() const { return levels_.size(); }
+  // Pops back to `size` levels.
+  void restore(size_t size);
+
+  // The value of `name`, as a macro or a setting sees it.
+  std::optional<std::string> get(std::string_view name) const;
+  // Sets a value in the top (session) level, unless the name is final.
+  // Returns false when it is final.
+  bool set_session(const std::string& name, std::string value);
+  bool is_final(std::string_view name) const { return final_.count(std::string(name)) > 0; }
+
+  void set_internal(const std::string& name, std::string value) { internals_[name] = std::move(value); }
+  void clear_internal(const std::string& name) { internals_.erase(name); }
+  std::optional<std::string> internal(const std::string& name) const;
+
+ private:
+  struct Level {
+    std::shared_ptr<const PrefsLevel> fixed;
+    std::unordered_map<std::string, std::string> session;  // values set at run time
+  };
+  std::vector<Level> levels_;
+  std::unordered_map<std::string, std::vector<size_t>> defined_;  // name -> levels defining it
+  std::unordered_map<std::string, size_t> final_;                 // name -> level that finalised it
+  std::unordered_map<std::string, std::string> internals_;
+};
+
+}  // namespace cwiki

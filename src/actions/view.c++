@@ -6,6 +6,7 @@
 #include "actions/actions.h"
 #include "actions/page.h"
 
+#include <ctime>
 #include <optional>
 
 #include "auth/access.h"
@@ -35,6 +36,16 @@ class StoreLinks final : public LinkResolver {
   const Store& store_;
   std::string parent_;
 };
+
+// An HTTP date (RFC 9110 IMF-fixdate) for seconds since the epoch.
+std::string http_date(long long t) {
+  std::time_t tt = static_cast<std::time_t>(t);
+  std::tm tm{};
+  ::gmtime_r(&tt, &tm);
+  char buf[64];
+  std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+  return buf;
+}
 
 // Foswiki's cleanUpRevID: "3", "r3" and "1.3" all mean revision 3; anything
 // else means the latest (0).
@@ -100,6 +111,7 @@ Response view_action(const Context& ctx) {
   }
 
   Response r;
+  r.set_header("Last-Modified", http_date(older ? older->info.date : snap->info.date));
   const std::string raw = ctx.params.get_or("raw", "");
   if (raw == "text") {
     r.content_type = "text/plain; charset=utf-8";

@@ -1,5 +1,6 @@
 #include "site/engine.h"
 
+#include <cstdint>
 #include <exception>
 
 #include "actions/actions.h"
@@ -38,9 +39,62 @@ StoreOptions store_options(const Config& c) {
 
 Engine::Engine(Config cfg, const Fs& fs) : cfg_(std::move(cfg)), store_(store_options(cfg_), fs) {}
 
+namespace {
+
+// A strong validator for a page: the hash of the bytes sent.  Pages are
+// built from many topics, preferences and templates, so only the result
+// tells reliably whether anything changed.
+std::string etag_of(std::string_view body) {
+  uint64_t h = 14695981039346656037ULL;
+  for (unsigned char c : body) {
+    h ^= c;
+    h *= 1099511628211ULL;
+  }
+  static const char hex[] = "0123456789abcdef";
+  std::string out = "\"";
+  for (int i = 60; i >= 0; i -= 4) out.push_back(hex[(h >> i) & 15]);
+  out += "-" + std::to_string(body.size()) + "\"";
+  return out;
+}
+
+// Does an If-None-Match header name this entity tag (or "*")?
+bool none_match(std::string_view header, std::string_view etag) {
+  size_t i = 0;
+  while (i < header.size()) {
+    while (i < header.size() && (header[i] == ' ' || header[i] == ',' || header[i] == '\t')) ++i;
+    size_t j = header.find(',', i);
+    if (j == std::string_view::npos) j = header.size();
+    std::string_view tag = header.substr(i, j - i);
+    while (!tag.empty() && (tag.back() == ' ' || tag.back() == '\t')) tag.remove_suffix(1);
+    if (tag.starts_with("W/")) tag.remove_prefix(2);  // weak comparison, as RFC 9110 wants for GET
+    if (tag == "*" || tag == etag) return true;
+    i = j + 1;
+  }
+  return false;
+}
+
+// Adds an ETag to a successful GET/HEAD answer, and turns it into 304 Not
+// Modified when the client already holds these bytes.
+void conditional(const Request& req, Response& r) {
+  if (r.status != 200 || (req.method != "GET" && req.method != "HEAD")) return;
+  std::string etag = etag_of(r.body);
+  r.set_header("ETag", etag);
+  bool has_cc = false;
+  for (const auto& [n, v] : r.headers) has_cc = has_cc || n == "Cache-Control";
+  if (!has_cc) r.set_header("Cache-Control", "no-cache");
+  if (const std::string* inm = req.header("if-none-match"); inm && none_match(*inm, etag)) {
+    r.status = 304;
+    r.body.clear();
+  }
+}
+
+}  // namespace
+
 Response Engine::handle(const Request& req, Log& log) const {
   try {
-    return dispatch(req, log);
+    Response r = dispatch(req, log);
+    conditional(req, r);
+    return r;
   } catch (const std::exception& e) {
     log.write(LogLevel::error, 1, std::string("internal error: ") + e.what());
   } catch (...) {

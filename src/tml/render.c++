@@ -1,551 +1,984 @@
+// TML to HTML: the block stage.
+//
+// One pass over the lines of the topic.  Each logical line (lifted blocks
+// replaced by markers, lines ending in a backslash joined) goes through the
+// line rules Foswiki applies to the whole text before its line loop
+// ("!" escapes, "> " quotes, HTML tags and entities, #anchors, headings,
+// rules), then through the list/table/paragraph state machine, which appends
+// to the current output segment.  A segment is handed to the inline stage
+// (tml/inline.h) when it ends a line and is large enough, so memory stays
+// bounded by the segment size (a table is kept whole: its head and foot
+// rows are found when it ends).
 #include "tml/render.h"
 
 #include <algorithm>
-#include <cctype>
-#include <vector>
+#include <cstring>
+#include <deque>
+#include <optional>
 
-#include "store/names.h"
-#include "util/escape.h"
+#include "tml/anchors.h"
+#include "tml/inline.h"
+#include "tml/source.h"
+#include "tml/text.h"
 
 namespace cwiki {
+namespace tml {
 namespace {
 
-constexpr size_t kEmphasisLookahead = 500;  // how far a closing marker is looked for
-constexpr int kMaxInlineDepth = 8;          // emphasis nested in emphasis
-constexpr int kMaxListDepth = 32;
+constexpr size_t kSegmentBytes = 64 * 1024;  // inline stage runs per segment of about this size
+constexpr size_t kMaxListDepth = 256;        // deeper indentation counts as this depth
+constexpr size_t kMaxCells = 4096;           // further cells of a row join the last one
 
-bool is_alnum(unsigned char c) {
-  return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c >= 0x80;
+// Markers inside block-stage text (the input never holds these bytes).
+constexpr char kRowMark = '\x02';  // "<tr \x02N\x02>": row N=1 when all cells are headers
+
+void append_marker(std::string& out, uint32_t region) {
+  out += "<!--\x01";
+  out += std::to_string(region);
+  out += "\x01-->";
 }
-bool is_upper(unsigned char c) { return c >= 'A' && c <= 'Z'; }
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\r'; }
 
-class Renderer {
+// ---------------------------------------------------------------------------
+// Logical lines
+
+class LineReader {
  public:
-  Renderer(std::string_view web, std::string_view topic, const LinkResolver& links)
-      : web_(web), topic_(topic), links_(links) {}
+  explicit LineReader(const Source& s) : src_(s) {}
 
-  std::string run(std::string_view text);
-
- private:
-  void line(std::string_view l);
-  void inline_text(std::string_view s, int depth = 0);
-  bool try_link(std::string_view s, size_t& i);
-  bool try_wikiword(std::string_view s, size_t& i);
-  bool try_emphasis(std::string_view s, size_t& i, int depth);
-  bool try_url(std::string_view s, size_t& i);
-  void topic_link(std::string_view target, std::string_view label, bool label_is_html);
-
-  void close_lists(size_t keep = 0);
-  void close_table();
-  void close_blocks() {
-    close_lists();
-    close_table();
-  }
-
-  std::string_view web_, topic_;
-  const LinkResolver& links_;
-  std::string out_;
-  std::vector<std::string> lists_;  // open list tags, innermost last ("ul", "ol", "dl")
-  bool in_table_ = false;
-  bool no_links_ = false;  // inside a link label
-};
-
-size_t indent_units(std::string_view l, size_t& pos) {
-  size_t units = 0;
-  pos = 0;
-  for (;;) {
-    if (pos < l.size() && l[pos] == '\t') {
-      ++pos;
-    } else if (l.substr(pos, 3) == "   ") {
-      pos += 3;
-    } else {
-      break;
+  // The next line, as Perl's split(/\n/) gives them (trailing empty lines
+  // are dropped).
+  bool next(std::string& line) {
+    if (pending_empty_ > 0) {
+      --pending_empty_;
+      line.clear();
+      return true;
     }
-    ++units;
-  }
-  return units;
-}
-
-std::string anchor_for(std::string_view text) {
-  std::string a;
-  bool sep = false;
-  for (unsigned char c : text) {
-    if (is_alnum(c)) {
-      if (sep && !a.empty()) a.push_back('_');
-      a.push_back(static_cast<char>(c));
-      sep = false;
-    } else {
-      sep = true;
+    if (held_) {
+      line.swap(*held_);
+      held_.reset();
+      return true;
     }
-    if (a.size() >= 32) break;
-  }
-  return a.empty() ? "heading" : a;
-}
-
-std::string Renderer::run(std::string_view text) {
-  out_.reserve(text.size() * 5 / 4 + 64);
-  size_t pos = 0;
-  while (pos < text.size()) {
-    const size_t line_start = pos;
-    size_t nl = text.find('\n', pos);
-    if (nl == std::string_view::npos) nl = text.size();
-    std::string_view l = text.substr(pos, nl - pos);
-    pos = nl + 1;
-    if (!l.empty() && l.back() == '\r') l.remove_suffix(1);
-
-    // <verbatim> and <pre> blocks: kept as written (verbatim is escaped).
-    size_t vt = l.find("<verbatim");
-    if (vt != std::string_view::npos) {
-      size_t open_end = l.find('>', vt);
-      if (open_end != std::string_view::npos) {
-        close_blocks();
-        inline_text(l.substr(0, vt));
-        out_ += "<pre>";
-        // The body runs from after the opening tag to </verbatim> (or the end).
-        size_t body_start = std::min(text.size(), line_start + open_end + 1);
-        size_t close = text.find("</verbatim>", body_start);
-        size_t body_end = close == std::string_view::npos ? text.size() : close;
-        append_html_escaped(out_, text.substr(body_start, body_end - body_start));
-        out_ += "</pre>";
-        if (close == std::string_view::npos) {
-          out_ += '\n';
-          return out_;
+    std::string l;
+    while (raw_next(l)) {
+      if (!l.empty()) {
+        if (empties_ > 0) {
+          held_ = std::move(l);
+          pending_empty_ = empties_ - 1;
+          empties_ = 0;
+          line.clear();
+          return true;
         }
-        size_t after = close + 11;
-        size_t eol = text.find('\n', after);
-        if (eol == std::string_view::npos) eol = text.size();
-        inline_text(text.substr(after, eol - after));
-        out_ += '\n';
-        pos = eol + 1;
-        continue;
+        line.swap(l);
+        return true;
       }
+      ++empties_;
     }
-    line(l);
-  }
-  close_blocks();
-  return out_;
-}
-
-void Renderer::close_lists(size_t keep) {
-  while (lists_.size() > keep) {
-    const std::string& t = lists_.back();
-    out_ += t == "dl" ? "</dd></dl>\n" : "</li></" + t + ">\n";
-    lists_.pop_back();
-  }
-}
-
-void Renderer::close_table() {
-  if (in_table_) {
-    out_ += "</table>\n";
-    in_table_ = false;
-  }
-}
-
-void Renderer::line(std::string_view l) {
-  // blank line: paragraph break
-  bool blank = true;
-  for (char c : l)
-    if (!is_space(c)) blank = false;
-  if (blank) {
-    close_blocks();
-    out_ += "<p></p>\n";
-    return;
-  }
-
-  // ---+ headings and --- rules
-  if (l.starts_with("---")) {
-    size_t i = 3;
-    while (i < l.size() && l[i] == '-') ++i;
-    size_t plus = i;
-    while (i < l.size() && (l[i] == '+' || l[i] == '#')) ++i;
-    size_t level = i - plus;
-    if (level >= 1) {
-      close_blocks();
-      if (level > 6) level = 6;
-      if (l.substr(i, 2) == "!!") i += 2;
-      while (i < l.size() && is_space(l[i])) ++i;
-      std::string_view title = l.substr(i);
-      out_ += "<h" + std::to_string(level) + " id=\"";
-      append_html_escaped(out_, anchor_for(title));
-      out_ += "\">";
-      inline_text(title);
-      out_ += "</h" + std::to_string(level) + ">\n";
-      return;
-    }
-    bool rule = true;
-    for (size_t k = i; k < l.size(); ++k)
-      if (!is_space(l[k])) rule = false;
-    if (rule) {
-      close_blocks();
-      out_ += "<hr />\n";
-      return;
-    }
-  }
-
-  // tables
-  {
-    std::string_view t = l;
-    while (!t.empty() && is_space(t.front())) t.remove_prefix(1);
-    while (!t.empty() && is_space(t.back())) t.remove_suffix(1);
-    if (t.size() >= 2 && t.front() == '|' && t.back() == '|') {
-      close_lists();
-      if (!in_table_) {
-        out_ += "<table class=\"foswikiTable\">\n";
-        in_table_ = true;
-      }
-      out_ += "<tr>";
-      t = t.substr(1, t.size() - 2);
-      size_t s = 0;
-      while (s <= t.size()) {
-        size_t e = t.find('|', s);
-        if (e == std::string_view::npos) e = t.size();
-        std::string_view cell = t.substr(s, e - s);
-        s = e + 1;
-        while (!cell.empty() && is_space(cell.front())) cell.remove_prefix(1);
-        while (!cell.empty() && is_space(cell.back())) cell.remove_suffix(1);
-        bool head = cell.size() >= 2 && cell.front() == '*' && cell.back() == '*';
-        out_ += head ? "<th>" : "<td>";
-        inline_text(head ? cell.substr(1, cell.size() - 2) : cell);
-        out_ += head ? "</th>" : "</td>";
-        if (e == t.size()) break;
-      }
-      out_ += "</tr>\n";
-      return;
-    }
-  }
-  close_table();
-
-  // lists: bullets, numbers, definitions
-  size_t pos;
-  size_t depth = indent_units(l, pos);
-  if (depth > 0) {
-    std::string_view rest = l.substr(pos);
-    std::string tag;
-    std::string_view body;
-    std::string type_attr;
-    if (rest.starts_with("* ")) {
-      tag = "ul";
-      body = rest.substr(2);
-    } else if (rest.starts_with("$ ") && rest.find(':') != std::string_view::npos) {
-      tag = "dl";
-      body = rest.substr(2);
-    } else if (!rest.empty()) {
-      size_t k = 0;
-      while (k < rest.size() && rest[k] >= '0' && rest[k] <= '9') ++k;
-      if (k > 0 && rest.substr(k, 2) == ". ") {
-        tag = "ol";
-        body = rest.substr(k + 2);
-      } else if (rest.size() >= 3 && (rest[0] == 'A' || rest[0] == 'a' || rest[0] == 'I' || rest[0] == 'i') &&
-                 rest.substr(1, 2) == ". ") {
-        tag = "ol";
-        type_attr = std::string(" type=\"") + rest[0] + "\"";
-        body = rest.substr(3);
-      }
-    }
-    if (!tag.empty()) {
-      if (depth > static_cast<size_t>(kMaxListDepth)) depth = kMaxListDepth;
-      close_table();
-      if (lists_.size() > depth) close_lists(depth);
-      if (lists_.size() == depth && lists_.back() != tag) close_lists(depth - 1);
-      if (lists_.size() == depth) {
-        out_ += tag == "dl" ? "</dd>\n" : "</li>\n";
-      }
-      while (lists_.size() < depth) {
-        out_ += "<" + tag + (lists_.size() + 1 == depth ? type_attr : std::string()) + ">\n";
-        lists_.push_back(tag);
-        if (lists_.size() < depth) out_ += tag == "dl" ? "<dd>" : "<li>";
-      }
-      if (tag == "dl") {
-        size_t colon = body.find(':');
-        out_ += "<dt>";
-        inline_text(body.substr(0, colon));
-        out_ += "</dt><dd>";
-        body = body.substr(colon + 1);
-      } else {
-        out_ += "<li>";
-      }
-      inline_text(body);
-      out_ += '\n';
-      return;
-    }
-    if (!lists_.empty()) {  // an indented line continues the list item
-      inline_text(rest);
-      out_ += '\n';
-      return;
-    }
-  }
-  close_lists();
-  inline_text(l);
-  out_ += '\n';
-}
-
-void Renderer::topic_link(std::string_view target, std::string_view label, bool label_is_html) {
-  std::string_view anchor;
-  size_t hash = target.find('#');
-  if (hash != std::string_view::npos) {
-    anchor = target.substr(hash);
-    target = target.substr(0, hash);
-  }
-  std::string web(web_), topic;
-  size_t dot = target.rfind('.');
-  if (dot != std::string_view::npos) {
-    web = normalize_web(target.substr(0, dot));
-    topic = std::string(target.substr(dot + 1));
-  } else {
-    topic = std::string(target);
-  }
-  if (topic.empty() && !anchor.empty()) {  // [[#Anchor]]: a link within this topic
-    out_ += "<a href=\"";
-    append_html_escaped(out_, anchor);
-    out_ += "\">";
-    if (label_is_html) out_ += label;
-    else append_html_escaped(out_, label);
-    out_ += "</a>";
-    return;
-  }
-  // "[[some words]]" names the topic SomeWords
-  if (topic.find(' ') != std::string::npos) {
-    std::string joined;
-    bool up = true;
-    for (char c : topic) {
-      if (c == ' ') {
-        up = true;
-        continue;
-      }
-      joined.push_back(up && c >= 'a' && c <= 'z' ? static_cast<char>(c - 32) : c);
-      up = false;
-    }
-    topic = joined;
-  }
-  topic = ucfirst(topic);
-  if (!is_valid_web_name(web) || !is_valid_topic_name(topic)) {
-    if (label_is_html) out_ += label;
-    else append_html_escaped(out_, label);
-    return;
-  }
-  if (links_.topic_exists(web, topic)) {
-    out_ += "<a href=\"";
-    append_html_escaped(out_, links_.view_url(web, topic));
-    append_html_escaped(out_, anchor);
-    out_ += "\">";
-  } else {
-    out_ += "<a class=\"foswikiNewLink\" rel=\"nofollow\" title=\"Create this topic\" href=\"";
-    append_html_escaped(out_, links_.edit_url(web, topic));
-    out_ += "\">";
-  }
-  if (label_is_html) out_ += label;
-  else append_html_escaped(out_, label);
-  out_ += "</a>";
-}
-
-bool Renderer::try_link(std::string_view s, size_t& i) {
-  size_t close = s.find("]]", i + 2);
-  if (close == std::string_view::npos) return false;
-  std::string_view inner = s.substr(i + 2, close - i - 2);
-  std::string_view target = inner, label = inner;
-  size_t sep = inner.find("][");
-  if (sep != std::string_view::npos) {
-    target = inner.substr(0, sep);
-    label = inner.substr(sep + 2);
-  }
-  while (!target.empty() && is_space(target.front())) target.remove_prefix(1);
-  while (!target.empty() && is_space(target.back())) target.remove_suffix(1);
-  if (target.empty()) return false;
-  std::string label_html;
-  {
-    Renderer sub(web_, topic_, links_);
-    sub.no_links_ = true;  // a label keeps its markup but holds no further links
-    sub.inline_text(label);
-    label_html.swap(sub.out_);
-  }
-  bool external = target.find("://") != std::string_view::npos || target.starts_with("mailto:") ||
-                  target.starts_with("/") || target.starts_with("?");
-  if (external) {
-    out_ += "<a href=\"";
-    append_html_escaped(out_, target);
-    out_ += "\">";
-    out_ += label_html;
-    out_ += "</a>";
-  } else {
-    topic_link(target, label_html, true);
-  }
-  i = close + 2;
-  return true;
-}
-
-bool Renderer::try_wikiword(std::string_view s, size_t& i) {
-  size_t j = i;
-  while (j < s.size() && (is_alnum(static_cast<unsigned char>(s[j])) || s[j] == '.' || s[j] == '/'))
-    ++j;
-  while (j > i && (s[j - 1] == '.' || s[j - 1] == '/')) --j;  // trailing punctuation
-  std::string_view word = s.substr(i, j - i);
-  size_t dot = word.find_last_of("./");
-  std::string_view topic = dot == std::string_view::npos ? word : word.substr(dot + 1);
-  if (!is_wikiword(topic)) return false;
-  if (dot != std::string_view::npos && !is_valid_web_name(word.substr(0, dot))) return false;
-  topic_link(word, word, false);
-  i = j;
-  return true;
-}
-
-bool Renderer::try_emphasis(std::string_view s, size_t& i, int depth) {
-  if (depth >= kMaxInlineDepth) return false;
-  std::string_view marker;
-  const char* open_tag;
-  const char* close_tag;
-  if (s.substr(i, 2) == "__") {
-    marker = "__", open_tag = "<strong><em>", close_tag = "</em></strong>";
-  } else if (s.substr(i, 2) == "==") {
-    marker = "==", open_tag = "<strong><code>", close_tag = "</code></strong>";
-  } else if (s[i] == '*') {
-    marker = "*", open_tag = "<strong>", close_tag = "</strong>";
-  } else if (s[i] == '_') {
-    marker = "_", open_tag = "<em>", close_tag = "</em>";
-  } else if (s[i] == '=') {
-    marker = "=", open_tag = "<code>", close_tag = "</code>";
-  } else {
     return false;
   }
-  size_t start = i + marker.size();
-  if (start >= s.size() || is_space(s[start])) return false;
-  size_t limit = std::min(s.size(), start + kEmphasisLookahead);
-  for (size_t k = start + 1; k + marker.size() <= limit; ++k) {
-    if (s.substr(k, marker.size()) != marker) continue;
-    if (is_space(s[k - 1])) continue;
-    size_t after = k + marker.size();
-    if (after < s.size() && (is_alnum(static_cast<unsigned char>(s[after])) || s[after] == marker[0]))
-      continue;
-    out_ += open_tag;
-    inline_text(s.substr(start, k - start), depth + 1);
-    out_ += close_tag;
-    i = after;
+
+ private:
+  bool raw_next(std::string& line) {
+    const std::string& t = src_.text;
+    line.clear();
+    if (pos_ >= t.size()) return false;
+    for (;;) {
+      size_t limit = t.size();
+      const Region* r = nullptr;
+      if (ti_ < src_.top.size()) {
+        r = &src_.regions[src_.top[ti_]];
+        limit = r->begin;
+      }
+      const void* nl = std::memchr(t.data() + pos_, '\n', limit - pos_);
+      if (nl) {
+        size_t e = static_cast<const char*>(nl) - t.data();
+        line.append(t, pos_, e - pos_);
+        pos_ = e + 1;
+        return true;
+      }
+      line.append(t, pos_, limit - pos_);
+      if (!r) {
+        pos_ = t.size();
+        return true;
+      }
+      if (r->kind != RegionKind::erase) append_marker(line, src_.top[ti_]);
+      pos_ = r->end;
+      ++ti_;
+      if (pos_ >= t.size()) return true;
+    }
+  }
+
+  const Source& src_;
+  size_t pos_ = 0, ti_ = 0;
+  size_t empties_ = 0, pending_empty_ = 0;
+  std::optional<std::string> held_;
+};
+
+// "!Word" at the start of a word: "<nop>Word".  A line starting with '>'
+// is an e-mail style quote.
+void bang_and_quote(const std::string& in, std::string& out) {
+  out.clear();
+  size_t run = 0;
+  for (size_t i = in.find('!'); i != std::string::npos; i = in.find('!', i + 1)) {
+    if (start_ww(in, i) && i + 1 < in.size() && is_word(char_at(in, i + 1))) {
+      out.append(in, run, i - run);
+      out += "<nop>";
+      run = i + 1;
+    }
+  }
+  out.append(in, run, std::string::npos);
+  if (!out.empty() && out[0] == '>') out = "<cite>&gt; " + out.substr(1) + "</cite><br />";
+}
+
+bool is_name_char(std::string_view s, size_t i, size_t* len) {
+  char32_t c = decode_at(s, i, len);
+  return c == '-' || is_word(c);
+}
+
+// End of "[\w-]+(:[\w-]+)?" at s[i], or i.
+size_t tag_name_end(std::string_view s, size_t i) {
+  size_t j = i, len;
+  while (j < s.size() && is_name_char(s, j, &len)) j += len;
+  if (j == i) return i;
+  if (j < s.size() && s[j] == ':') {
+    size_t k = j + 1;
+    while (k < s.size() && is_name_char(s, k, &len)) k += len;
+    if (k > j + 1) return k;
+  }
+  return j;
+}
+
+// Which '<' and '>' of a line belong to comment delimiters or to simple
+// tags (<name>, </name>): Foswiki protects those first.
+struct TagMarks {
+  std::vector<uint8_t> lt, gt;  // 1 = protected
+};
+
+void mark_simple_tags(const std::string& s, TagMarks& m) {
+  const size_t n = s.size();
+  m.lt.assign(n, 0);
+  m.gt.assign(n, 0);
+  for (size_t i = s.find("<!--"); i != std::string::npos; i = s.find("<!--", i + 4)) m.lt[i] = 1;
+  for (size_t i = s.find("-->"); i != std::string::npos; i = s.find("-->", i + 3)) m.gt[i + 2] = 1;
+  for (size_t i = s.find('<'); i != std::string::npos && i < n; i = s.find('<', i + 1)) {
+    if (m.lt[i]) continue;
+    size_t j = i + 1;
+    if (j < n && s[j] == '/') ++j;
+    size_t k = tag_name_end(s, j);
+    if (k > j && k < n && s[k] == '>' && !m.gt[k]) {
+      m.lt[i] = m.gt[k] = 1;
+      i = k;
+    }
+  }
+}
+
+// &name; or &#NN; / &#xHH; follows?
+bool entity_follows(std::string_view s, size_t i) {
+  size_t j = i + 1, len;
+  if (j < s.size() && s[j] == '#') {
+    ++j;
+    if (j < s.size() && (s[j] == 'x' || s[j] == 'X')) ++j;
+    size_t k = j;
+    while (k < s.size() && std::isxdigit(static_cast<unsigned char>(s[k]))) ++k;
+    if (k > j && k < s.size() && s[k] == ';') return true;
+    // "&#x" may also be read as a named entity below ("#" is not \w, so no)
+    return false;
+  }
+  size_t k = j;
+  while (k < s.size() && is_word(decode_at(s, k, &len))) k += len;
+  return k > j && k < s.size() && s[k] == ';';
+}
+
+// Lines after the first two rules, with the HTML-tag rule applied on
+// demand; keeps a few lines of look-ahead for tags split over lines.
+class LinePipeline {
+ public:
+  explicit LinePipeline(const Source& src) : reader_(src) {}
+
+  // The next line with tags protected and lone <, >, & escaped.
+  bool next(std::string& out) {
+    if (!fill(1)) return false;
+    Pending p = std::move(q_.front());
+    q_.pop_front();
+    escape(p, out);
     return true;
+  }
+
+ private:
+  struct Pending {
+    std::string text;
+    size_t carry_gt = std::string::npos;  // a tag from an earlier line ends here
+    bool inside_tag = false;              // the whole line is inside a tag
+  };
+
+  bool fill(size_t k) {
+    while (q_.size() < k) {
+      if (!reader_.next(raw_)) return false;
+      Pending p;
+      bang_and_quote(raw_, p.text);
+      q_.push_back(std::move(p));
+    }
+    return true;
+  }
+
+  static bool blank(std::string_view s) {
+    size_t len;
+    for (size_t i = 0; i < s.size(); i += len)
+      if (!is_space(decode_at(s, i, &len))) return false;
+    return true;
+  }
+
+  // A tag whose name ends the line continues on the next non-blank line, up
+  // to its first unprotected '>'.  Returns true when found (and marks it).
+  bool continue_tag() {
+    for (size_t k = 1; k <= 8; ++k) {  // a few lines of look-ahead at most
+      if (!fill(k)) return false;
+      if (q_.size() < k) return false;
+      Pending& p = q_[k - 1];
+      if (p.carry_gt != std::string::npos || p.inside_tag) return false;
+      if (blank(p.text)) continue;
+      size_t w = 0, len;
+      while (w < p.text.size() && is_space(decode_at(p.text, w, &len))) w += len;
+      TagMarks m;
+      mark_simple_tags(p.text, m);
+      for (size_t g = w; g < p.text.size(); ++g) {
+        if (p.text[g] == '>' && !m.gt[g]) {
+          for (size_t b = 0; b + 1 < k; ++b) q_[b].inside_tag = true;
+          p.carry_gt = g;
+          return true;
+        }
+      }
+      return false;
+    }
+    return false;
+  }
+
+  void escape(const Pending& p, std::string& out) {
+    const std::string& s = p.text;
+    const size_t n = s.size();
+    out.clear();
+    out.reserve(n + 16);
+    TagMarks m;
+    mark_simple_tags(s, m);
+    size_t start = 0;
+    if (p.carry_gt != std::string::npos) {
+      m.gt[p.carry_gt] = 1;
+      start = p.carry_gt + 1;
+    }
+    if (!p.inside_tag) {
+      // Tags with attributes: <name attrs...> up to the first unprotected '>'.
+      std::vector<uint32_t> next_gt(n + 1, UINT32_MAX);
+      for (size_t i = n; i-- > 0;)
+        next_gt[i] = (s[i] == '>' && !m.gt[i]) ? static_cast<uint32_t>(i) : next_gt[i + 1];
+      for (size_t i = s.find('<', start); i != std::string::npos && i < n; i = s.find('<', i + 1)) {
+        if (m.lt[i]) continue;
+        size_t k = tag_name_end(s, i + 1);
+        if (k == i + 1) continue;
+        size_t len;
+        if (k >= n || is_space(decode_at(s, k, &len))) {
+          size_t w = k;
+          while (w < n && is_space(decode_at(s, w, &len))) w += len;
+          if (w >= n) {
+            if (continue_tag()) m.lt[i] = 1;
+            break;
+          }
+          uint32_t g = next_gt[w];
+          if (g != UINT32_MAX) {
+            m.lt[i] = m.gt[g] = 1;
+            i = g;
+          }
+        } else if (k + 1 < n && s[k] == '/' && s[k + 1] == '>') {
+          m.lt[i] = m.gt[k + 1] = 1;
+          i = k + 1;
+        }
+      }
+    }
+    for (size_t i = 0; i < n; ++i) {
+      char c = s[i];
+      if (c == '<') {
+        if (m.lt[i] || s.compare(i, 9, "<![CDATA[") == 0) out += '<';
+        else out += "&lt;";
+      } else if (c == '>') {
+        if (m.gt[i] || (i >= 2 && s[i - 1] == ']' && s[i - 2] == ']')) out += '>';
+        else out += "&gt;";
+      } else if (c == '&') {
+        if (entity_follows(s, i)) out += '&';
+        else out += "&amp;";
+      } else {
+        out += c;
+      }
+    }
+  }
+
+  LineReader reader_;
+  std::deque<Pending> q_;
+  std::string raw_;
+};
+
+// ---------------------------------------------------------------------------
+// Headings and anchors
+
+// "<hN>text</hN>" at the start of a line (case-insensitive h).
+bool match_html_heading(std::string_view e, char* level, size_t* text_b, size_t* text_e,
+                        size_t* end) {
+  if (e.size() < 10 || e[0] != '<' || (e[1] != 'h' && e[1] != 'H') || e[2] < '1' || e[2] > '6' ||
+      e[3] != '>')
+    return false;
+  for (size_t k = 5; k + 5 <= e.size(); ++k) {
+    if (e[k] == '<' && e[k + 1] == '/' && (e[k + 2] == 'h' || e[k + 2] == 'H') && e[k + 3] == e[2] &&
+        e[k + 4] == '>') {
+      *level = e[2];
+      *text_b = 4;
+      *text_e = k;
+      *end = k + 5;
+      return true;
+    }
   }
   return false;
 }
 
-bool Renderer::try_url(std::string_view s, size_t& i) {
-  std::string_view rest = s.substr(i);
-  if (!rest.starts_with("http://") && !rest.starts_with("https://") && !rest.starts_with("ftp://"))
-    return false;
-  size_t j = i;
-  while (j < s.size() && !is_space(s[j]) && s[j] != '<' && s[j] != '"') ++j;
-  while (j > i && (s[j - 1] == '.' || s[j - 1] == ',' || s[j - 1] == ')' || s[j - 1] == ';'))
-    --j;
-  std::string_view url = s.substr(i, j - i);
-  out_ += "<a href=\"";
-  append_html_escaped(out_, url);
-  out_ += "\">";
-  append_html_escaped(out_, url);
-  out_ += "</a>";
-  i = j;
+// "---+ text" / "---## text": level and where the text starts.
+bool match_dash_heading(std::string_view e, size_t* level, size_t* text_b) {
+  if (e.size() < 4 || e.compare(0, 3, "---") != 0) return false;
+  size_t j = 3;
+  while (j < e.size() && e[j] == '-') ++j;
+  if (j >= e.size() || (e[j] != '+' && e[j] != '#')) return false;
+  char c = e[j];
+  size_t k = j;
+  while (k < e.size() && e[k] == c) ++k;
+  *level = k - j;
+  *text_b = k;
   return true;
 }
 
-void Renderer::inline_text(std::string_view s, int depth) {
-  size_t i = 0;
-  size_t run = 0;
-  bool no_link_next = false;
-  auto flush = [&](size_t upto) {
-    out_.append(s.data() + run, upto - run);
-  };
-  while (i < s.size()) {
-    unsigned char c = static_cast<unsigned char>(s[i]);
-    bool boundary = i == 0 || !is_alnum(static_cast<unsigned char>(s[i - 1]));
-    size_t at = i;
-    if (c == '<') {
-      if (s.substr(i, 5) == "<nop>") {
-        flush(i);
-        out_ += "<nop>";
-        i += 5;
-        run = i;
-        no_link_next = true;
-        continue;
-      }
-      size_t close = s.find('>', i);
-      if (close != std::string_view::npos && i + 1 < s.size() &&
-          (std::isalpha(static_cast<unsigned char>(s[i + 1])) || s[i + 1] == '/' || s[i + 1] == '!')) {
-        i = close + 1;  // embedded HTML passes through untouched
-        continue;
-      }
-      ++i;
-      continue;
-    }
-    if (c == '!' && i + 1 < s.size() &&
-        (is_upper(static_cast<unsigned char>(s[i + 1])) || s.substr(i + 1, 2) == "[[")) {
-      flush(i);
-      ++i;  // the '!' is dropped and the next word is shown as written
-      size_t j = i;
-      if (s.substr(j, 2) == "[[") {
-        size_t close = s.find("]]", j);
-        j = close == std::string_view::npos ? s.size() : close + 2;
-      } else {
-        while (j < s.size() && (is_alnum(static_cast<unsigned char>(s[j])) || s[j] == '.')) ++j;
-      }
-      append_html_escaped(out_, s.substr(i, j - i));
-      i = j;
-      run = i;
-      continue;
-    }
-    if (!no_links_ && c == '[' && s.substr(i, 2) == "[[") {
-      flush(i);
-      if (try_link(s, i)) {
-        run = i;
-        continue;
-      }
-      i = at + 1;
-      run = at;
-      continue;
-    }
-    if (boundary && (c == '*' || c == '_' || c == '=')) {
-      flush(i);
-      if (try_emphasis(s, i, depth)) {
-        run = i;
-        continue;
-      }
-      i = at + 1;
-      run = at;
-      continue;
-    }
-    if (boundary && !no_links_ && (c == 'h' || c == 'f')) {
-      flush(i);
-      if (try_url(s, i)) {
-        run = i;
-        continue;
-      }
-      run = at;
-    }
-    if (boundary && is_upper(c)) {
-      if (!no_link_next && !no_links_) {
-        flush(i);
-        if (try_wikiword(s, i)) {
-          run = i;
-          continue;
-        }
-        run = at;
-      }
-      no_link_next = false;
-      while (i < s.size() && is_alnum(static_cast<unsigned char>(s[i]))) ++i;
-      continue;
-    }
-    no_link_next = false;
-    ++i;
+// The heading text without its first "!!" run or "%NOTOC%".
+std::string strip_first_notoc(std::string_view t) {
+  size_t a = t.find("!!"), b = t.find("%NOTOC%");
+  if (a == std::string_view::npos && b == std::string_view::npos) return std::string(t);
+  std::string out;
+  if (b == std::string_view::npos || (a != std::string_view::npos && a < b)) {
+    size_t e = a;
+    while (e < t.size() && t[e] == '!') ++e;
+    out.append(t.substr(0, a));
+    out.append(t.substr(e));
+  } else {
+    out.append(t.substr(0, b));
+    out.append(t.substr(b + 7));
   }
-  flush(s.size());
+  return out;
 }
+
+// The ids of headings (and names of #anchors), given out as Foswiki does:
+// first every #Anchor line, then every <hN> heading, then every ---+
+// heading, each group in document order.
+class HeadingIds {
+ public:
+  // Decides the order of naming.  Only needed when the topic has #anchors
+  // or HTML headings; otherwise names are given in document order.
+  void prepare(const Source& src) {
+    bool needed = false;
+    const std::string& t = src.text;
+    for (size_t i = 0; i < t.size();) {
+      if (t[i] == '#' || (t[i] == '<' && i + 1 < t.size() && (t[i + 1] == 'h' || t[i + 1] == 'H'))) {
+        needed = true;
+        break;
+      }
+      size_t nl = t.find('\n', i);
+      if (nl == std::string::npos) break;
+      i = nl + 1;
+    }
+    if (!needed) return;
+    ordered_ = true;
+    LinePipeline lines(src);
+    std::string e;
+    std::vector<std::string> html, dash;
+    while (lines.next(e)) {
+      char level;
+      size_t tb, te, end, lv;
+      if (e.size() > 1 && e[0] == '#') {
+        size_t n = match_wikiword(e, 1);
+        if (n) set_.add(e.substr(1, n));
+      } else if (match_html_heading(e, &level, &tb, &te, &end)) {
+        html.push_back(strip_first_notoc(std::string_view(e).substr(tb, te - tb)));
+      } else if (match_dash_heading(e, &lv, &tb)) {
+        dash.push_back(strip_first_notoc(std::string_view(e).substr(tb)));
+      }
+    }
+    for (auto& h : html) html_ids_.push_back(set_.add_unique(make_anchor(h)));
+    for (auto& h : dash) dash_ids_.push_back(set_.add_unique(make_anchor(h)));
+  }
+
+  std::string anchor(const std::string& word) {
+    if (!ordered_) set_.add(word);
+    return word;
+  }
+  std::string html_heading(const std::string& text) { return next_id(html_ids_, hi_, text); }
+  std::string dash_heading(const std::string& text) { return next_id(dash_ids_, di_, text); }
+
+ private:
+  std::string next_id(const std::vector<std::string>& ids, size_t& i, const std::string& text) {
+    if (ordered_ && i < ids.size()) return ids[i++];
+    return set_.add_unique(make_anchor(text));
+  }
+
+  AnchorSet set_;
+  bool ordered_ = false;
+  std::vector<std::string> html_ids_, dash_ids_;
+  size_t hi_ = 0, di_ = 0;
+};
+
+// ---------------------------------------------------------------------------
+// Tables
+
+bool all_space(std::string_view s) {
+  size_t len;
+  for (size_t i = 0; i < s.size(); i += len)
+    if (!is_space(decode_at(s, i, &len))) return false;
+  return true;
+}
+
+// One row: `row` is the line after its first '|'.
+std::string table_row(std::string_view row_in) {
+  // tabs to spaces, trailing white space removed
+  std::string row;
+  row.reserve(row_in.size());
+  for (char c : row_in) {
+    if (c == '\t') row += "   ";
+    else row.push_back(c);
+  }
+  {
+    size_t e = row.size(), len;
+    while (e > 0) {
+      size_t p = prev_index(row, e);
+      if (!is_space(decode_at(row, p, &len))) break;
+      e = p;
+    }
+    row.resize(e);
+  }
+  struct Cell {
+    std::string_view text;
+    size_t colspan = 0;
+  };
+  std::vector<Cell> cells;
+  size_t i = 0;
+  const size_t n = row.size();
+  while (i <= n) {
+    size_t j = row.find('|', i);
+    if (j == std::string::npos) j = n;
+    Cell c;
+    c.text = std::string_view(row).substr(i, j - i);
+    size_t k = j;
+    while (k < n && row[k] == '|') ++k;
+    if (k - j >= 2) c.colspan = k - j;
+    if (cells.size() < kMaxCells) {
+      cells.push_back(c);
+    } else {
+      // Too many cells: the rest joins the last one.
+      Cell& last = cells.back();
+      last.text = std::string_view(row).substr(last.text.data() - row.data(),
+                                               j - static_cast<size_t>(last.text.data() - row.data()));
+    }
+    if (j >= n) break;
+    i = k;
+  }
+  // Trailing empty cells are dropped (as Perl's split does).
+  while (!cells.empty() && cells.back().text.empty() && cells.back().colspan == 0) cells.pop_back();
+
+  std::string out;
+  bool all_th = true;
+  std::string cell_html;
+  for (const Cell& c : cells) {
+    std::string text(c.text);
+    auto count_space = [](std::string_view s, bool from_end) {
+      size_t cnt = 0, len;
+      if (!from_end) {
+        for (size_t k = 0; k < s.size(); k += len) {
+          if (!is_space(decode_at(s, k, &len))) break;
+          ++cnt;
+        }
+      } else {
+        size_t e = s.size();
+        while (e > 0) {
+          size_t p = prev_index(s, e);
+          if (!is_space(decode_at(s, p, &len))) break;
+          ++cnt;
+          e = p;
+        }
+      }
+      return cnt;
+    };
+    if (!text.empty() && all_space(text)) text = " &nbsp; ";
+    size_t l1 = count_space(text, false), l2 = count_space(text, true);
+    const char* align = nullptr;
+    if (l1 >= 2) align = l2 <= 1 ? "right" : "center";
+    // *header*: the cell's text between its first and last '*'
+    std::string_view tv(text);
+    size_t a = l1, b = tv.size();
+    {
+      size_t len, e = tv.size();
+      while (e > a) {
+        size_t p = prev_index(tv, e);
+        if (!is_space(decode_at(tv, p, &len))) break;
+        e = p;
+      }
+      b = e;
+    }
+    bool th = b >= a + 2 && tv[a] == '*' && tv[b - 1] == '*';
+    std::string attrs;
+    if (align) attrs += std::string(" align=\"") + align + "\"";
+    if (c.colspan) attrs += " colspan=\"" + std::to_string(c.colspan) + "\"";
+    if (th) {
+      out += "<th" + attrs + "><strong> ";
+      out.append(tv.substr(a + 1, b - a - 2));
+      out += " </strong></th>\n";
+    } else {
+      all_th = false;
+      out += "<td" + attrs + "> " + text + " </td>\n";
+    }
+  }
+  std::string tr = "<tr ";
+  tr += kRowMark;
+  tr += all_th ? '1' : '0';
+  tr += kRowMark;
+  tr += '>';
+  return tr + out + "</tr>";
+}
+
+// ---------------------------------------------------------------------------
+// The block stage
+
+class Renderer {
+ public:
+  Renderer(const RenderContext& ctx, const Source& src)
+      : env_(ctx), src_(src), inline_(env_, src, autolink(ctx)) {
+    ids_.prepare(src);
+  }
+
+  std::string run() {
+    out_.reserve(src_.text.size() + src_.text.size() / 4 + 64);
+    LinePipeline lines(src_);
+    std::string e, line;
+    while (lines.next(e)) {
+      line_rules(e, line);
+      block_line(line);
+    }
+    if (table_rows_) {
+      end_table();
+      push("</table>");
+    }
+    add_list_item("", "", "", 0);
+    flush();
+    if (inline_.noautolink_open()) {
+      inline_.finish(out_);
+    } else {
+      // Foswiki's end marker "\n<nop>\n" comes off again.
+      if (out_.size() >= 6 && out_.compare(out_.size() - 6, 6, "<nop>\n") == 0) {
+        out_.resize(out_.size() - 6);
+        if (!out_.empty() && out_.back() == '\n') out_.pop_back();
+      }
+    }
+    if (src_.has_ho) adjust_headings();
+    return std::move(out_);
+  }
+
+ private:
+  static bool autolink(const RenderContext& ctx) {
+    if (!ctx.pref) return true;
+    std::optional<std::string> v = ctx.pref("NOAUTOLINK");
+    if (!v) return true;
+    // Foswiki::isTrue: trimmed, with "off", "no" and "false" removed, non-empty and not "0".
+    std::string s;
+    for (char c : *v) s.push_back(ascii_lower(c));
+    size_t b = s.find_first_not_of(" \t\r\n"), e = s.find_last_not_of(" \t\r\n");
+    s = b == std::string::npos ? std::string() : s.substr(b, e - b + 1);
+    for (const char* w : {"off", "no", "false"}) {
+      for (size_t p; (p = s.find(w)) != std::string::npos;) s.erase(p, std::strlen(w));
+    }
+    return s.empty() || s == "0";
+  }
+
+  // #anchors, headings and horizontal rules.
+  void line_rules(const std::string& e, std::string& out) {
+    char level;
+    size_t tb, te, end, lv;
+    if (e.size() > 1 && e[0] == '#') {
+      size_t n = match_wikiword(e, 1);
+      if (n) {
+        out = "<span id=\"" + ids_.anchor(e.substr(1, n)) + "\"></span>";
+        out.append(e, 1 + n, std::string::npos);
+        return;
+      }
+    }
+    if (match_html_heading(e, &level, &tb, &te, &end)) {
+      std::string text = strip_first_notoc(std::string_view(e).substr(tb, te - tb));
+      std::string id = ids_.html_heading(text);
+      out = std::string("<nop><h") + level + " id=\"" + id + "\"> " + text + " </h" + level + ">";
+      out.append(e, end, std::string::npos);
+      return;
+    }
+    if (match_dash_heading(e, &lv, &tb)) {
+      std::string text = strip_first_notoc(std::string_view(e).substr(tb));
+      std::string id = ids_.dash_heading(text);
+      std::string l = std::to_string(lv);
+      out = "<nop><h" + l + " id=\"" + id + "\"> " + text + " </h" + l + ">";
+      return;
+    }
+    if (e.size() >= 3 && e.compare(0, 3, "---") == 0) {
+      size_t j = 3;
+      while (j < e.size() && e[j] == '-') ++j;
+      out = "<hr />";
+      out.append(e, j, std::string::npos);
+      return;
+    }
+    out = e;
+  }
+
+  // --- output ---------------------------------------------------------------
+
+  // Appends to the output of the block stage.  A segment that ends a line
+  // and is large enough goes to the inline stage.
+  void push(std::string_view s) {
+    if (in_table_) {
+      table_.emplace_back(s);
+      return;
+    }
+    seg_.append(s);
+    if (!s.empty() && s.back() == '\n' && seg_.size() >= kSegmentBytes) flush();
+  }
+
+  void flush() {
+    if (seg_.empty()) return;
+    inline_.render(seg_, out_);
+  }
+
+  // The rows are in; wrap the table, moving leading header rows into
+  // <thead> and trailing ones into <tfoot>.
+  void end_table() {
+    // Blank pieces go (they would make empty paragraphs).
+    std::vector<std::string> l;
+    l.reserve(table_.size());
+    for (std::string& s : table_)
+      if (!all_space(s)) l.push_back(std::move(s));
+    bool in_foot = true;
+    size_t foot = 0, head = 0;
+    for (size_t i = l.size(); i-- > 0;) {
+      const std::string& s = l[i];
+      size_t mk = s.find(kRowMark);
+      if (mk != std::string::npos && mk + 2 < s.size() && s[mk + 2] == kRowMark) {
+        bool th = s[mk + 1] == '1';
+        l[i].erase(mk, 3);
+        if (th) {
+          if (in_foot) ++foot;
+          else ++head;
+        } else {
+          in_foot = false;
+          head = 0;
+        }
+      }
+    }
+    std::vector<std::string> res;
+    res.reserve(l.size() + 8);
+    res.emplace_back(" <table class='foswikiTable'>");
+    size_t body_end = l.size() - std::min(foot, l.size());
+    size_t idx = 0;
+    if (head) {
+      res.emplace_back("<thead>");
+      for (size_t k = 0; k < head && idx < body_end; ++k) res.push_back(std::move(l[idx++]));
+      res.emplace_back("</thead>");
+    }
+    if (foot) {
+      res.emplace_back("<tfoot>");
+      for (size_t k = body_end; k < l.size(); ++k) res.push_back(std::move(l[k]));
+      res.emplace_back("</tfoot>");
+    }
+    res.emplace_back("<tbody>");
+    for (; idx < body_end; ++idx) res.push_back(std::move(l[idx]));
+    res.emplace_back("</tbody>");
+    in_table_ = false;
+    table_.clear();
+    for (const std::string& s : res) seg_ += s;
+    table_rows_ = 0;
+  }
+
+  // --- lists ----------------------------------------------------------------
+
+  struct ListLevel {
+    std::string type, element;
+  };
+
+  void add_list_item(const std::string& type, const std::string& element, const std::string& css,
+                     size_t depth) {
+    size_t size = list_.size();
+    if (size < depth) {
+      bool first = true;
+      while (size < depth) {
+        list_.push_back({type, element});
+        if (!first) push(" <" + element + (css.empty() ? "" : " class='" + css + "'") + ">\n");
+        if (!type.empty()) push(" <" + type + ">\n");
+        first = false;
+        ++size;
+      }
+    } else {
+      while (size > depth) {
+        ListLevel t = std::move(list_.back());
+        list_.pop_back();
+        std::string r = "\n</" + t.element + ">";
+        if (!t.type.empty()) r += "</" + t.type + "> ";
+        push(r);
+        --size;
+      }
+      if (size) push("\n</" + list_[size - 1].element + "> ");
+      else push("\n");
+    }
+    if (size) {
+      ListLevel& old = list_[size - 1];
+      if (old.type != type) {
+        std::string r;
+        if (!old.type.empty()) r += " </" + old.type + ">";
+        if (!type.empty()) r += "<" + type + ">\n";
+        if (!r.empty()) push(r);
+        old = {type, element};
+      }
+    }
+  }
+
+  // Indentation units (a tab or three spaces) at the start of `s`.
+  static size_t indent_units(std::string_view s, size_t* end) {
+    size_t i = 0, u = 0;
+    for (;;) {
+      if (i < s.size() && s[i] == '\t') {
+        ++i;
+      } else if (s.compare(i, 3, "   ") == 0) {
+        i += 3;
+      } else {
+        break;
+      }
+      ++u;
+    }
+    *end = i;
+    return u;
+  }
+
+  // ^(\t|   )+\s*\S
+  static bool continuation(std::string_view s) {
+    size_t e;
+    return indent_units(s, &e) > 0 && !all_space(s.substr(e));
+  }
+
+  void block_line(std::string& line) {
+    // Table row: | cell | cell |  (white space allowed around)
+    {
+      size_t len, b = 0;
+      while (b < line.size() && is_space(decode_at(line, b, &len))) b += len;
+      size_t e = line.size();
+      while (e > b) {
+        size_t p = prev_index(line, e);
+        if (!is_space(decode_at(line, p, &len))) break;
+        e = p;
+      }
+      if (e >= b + 2 && line[b] == '|' && line[e - 1] == '|') {
+        if (!table_rows_) {
+          in_table_ = true;
+          table_.clear();
+        }
+        std::string row = table_row(std::string_view(line).substr(b + 1));
+        line = line.substr(0, b) + row;
+        ++table_rows_;
+      } else if (table_rows_) {
+        end_table();
+        push("</table>");
+      }
+    }
+
+    size_t ind_end;
+    size_t units = 0;
+    if (all_space(line)) {
+      if (!table_rows_ && !is_first_) line = "<p></p>";
+      is_list_ = false;
+    } else if (!is_space(char_at(line, 0))) {
+      is_list_ = false;
+    } else if ((units = indent_units(line, &ind_end)) > 0 && ind_end < line.size() &&
+               !is_space(char_at(line, ind_end))) {
+      size_t depth = std::min(units, kMaxListDepth);
+      std::string_view rest = std::string_view(line).substr(ind_end);
+      size_t colon;
+      std::string dl;
+      if (rest[0] == '$' && dl_item(rest, &dl)) {
+        line = std::move(dl);
+        add_list_item("dl", "dd", "", depth);
+        is_list_ = true;
+      } else if ((colon = old_dl_item(rest)) != 0) {
+        // "Term: definition" (deprecated form)
+        size_t w = colon + 1, len;
+        while (w < rest.size() && is_space(decode_at(rest, w, &len))) w += len;
+        line = "<dt> " + std::string(rest.substr(0, colon)) + " </dt><dd> " +
+               std::string(rest.substr(w));
+        add_list_item("dl", "dd", "", depth);
+        is_list_ = true;
+      } else if (rest.size() >= 2 && rest[0] == '*' && rest[1] == ' ') {
+        line = "<li> " + std::string(rest.substr(2));
+        add_list_item("ul", "li", "", depth);
+        is_list_ = true;
+      } else if (rest.size() >= 2 && rest[0] == ':' && rest[1] == ' ') {
+        line = "<div class='foswikiIndent'> " + std::string(rest.substr(2));
+        if (rest.size() == 2) line += "&nbsp;";
+        add_list_item("", "div", "foswikiIndent", depth);
+        is_list_ = true;
+      } else if (size_t ol = ordered_item(rest); ol != 0) {
+        std::string style;
+        char t = rest[0];
+        if (!is_ascii_digit(t)) {
+          const char* name = t == 'A' ? "upper-alpha" : t == 'a' ? "lower-alpha"
+                           : t == 'i' ? "lower-roman" : "upper-roman";
+          style = std::string(" style=\"list-style-type:") + name + "\"";
+        }
+        size_t after = ol;
+        if (after < rest.size() && rest[after] == ' ') ++after;
+        line = "<li" + style + "> " + std::string(rest.substr(after));
+        add_list_item("ol", "li", "", depth);
+        is_list_ = true;
+      } else if (is_list_ && continuation(line)) {
+        push(line);
+        return;
+      } else {
+        is_list_ = false;
+      }
+    } else if (is_list_ && continuation(line)) {
+      push(line);
+      return;
+    }
+    if (!is_list_ && !is_first_) add_list_item("", "", "", 0);
+    push(line);
+    is_first_ = false;
+  }
+
+  // "$ term: definition"
+  static bool dl_item(std::string_view rest, std::string* out) {
+    // \$\s*([^:]+):\s+
+    size_t i = 1, len;
+    size_t ws_end = i;
+    while (ws_end < rest.size() && is_space(decode_at(rest, ws_end, &len))) ws_end += len;
+    size_t colon = rest.find(':', 1);
+    if (colon == std::string_view::npos) return false;
+    size_t term_b = ws_end;
+    if (term_b >= colon) {
+      // [^:]+ must hold at least one character: give back white space
+      if (colon == i) return false;
+      term_b = prev_index(rest, colon);
+    }
+    if (colon + 1 >= rest.size() || !is_space(decode_at(rest, colon + 1, &len))) return false;
+    size_t w = colon + 1;
+    while (w < rest.size() && is_space(decode_at(rest, w, &len))) w += len;
+    *out = "<dt> " + std::string(rest.substr(term_b, colon - term_b)) + " </dt><dd> " +
+                  std::string(rest.substr(w));
+    return true;
+  }
+
+  // "Term: ..." where Term has no white space: the position of its colon.
+  static size_t old_dl_item(std::string_view rest) {
+    size_t len;
+    for (size_t i = 1; i < rest.size(); i += len) {
+      char32_t c = decode_at(rest, i, &len);
+      if (is_space(c)) return 0;
+      if (c == ':' && i + 1 < rest.size()) {
+        size_t l2;
+        if (is_space(decode_at(rest, i + 1, &l2))) return i;
+      }
+    }
+    return 0;
+  }
+
+  // "1." "A." "a." "I." "i." or digits with an optional '.': the length.
+  static size_t ordered_item(std::string_view rest) {
+    if (rest.size() >= 2 && std::strchr("1AaIi", rest[0]) && rest[1] == '.') return 2;
+    size_t k = 0;
+    while (k < rest.size() && is_ascii_digit(rest[k])) ++k;
+    if (k == 0) return 0;
+    if (k < rest.size() && rest[k] == '.') ++k;
+    return k;
+  }
+
+  // <ho off="N">: later headings move N levels (kept within 1..6).
+  void adjust_headings() {
+    std::string res;
+    res.reserve(out_.size());
+    int off = 0;
+    size_t i = 0;
+    const std::string& s = out_;
+    while (i < s.size()) {
+      size_t lt = s.find('<', i);
+      if (lt == std::string::npos) break;
+      // <ho>, <ho/>, <ho off="-1">, case-insensitive
+      if (lt + 3 <= s.size() && (s[lt + 1] == 'h' || s[lt + 1] == 'H') &&
+          (s[lt + 2] == 'o' || s[lt + 2] == 'O')) {
+        size_t j = lt + 3;
+        int val = 0;
+        bool has_off = false, ok = true;
+        size_t ws = j;
+        while (ws < s.size() && is_space(static_cast<unsigned char>(s[ws]))) ++ws;
+        if (ws > j && starts_with_ci(s, ws, "off=\"")) {
+          size_t k = ws + 5;
+          bool neg = false;
+          if (k < s.size() && (s[k] == '-' || s[k] == '+')) neg = s[k++] == '-';
+          size_t d0 = k;
+          while (k < s.size() && is_ascii_digit(s[k])) val = val * 10 + (s[k++] - '0');
+          if (k == d0 || k >= s.size() || s[k] != '"') ok = false;
+          else {
+            j = k + 1;
+            has_off = true;
+            if (neg) val = -val;
+          }
+        }
+        if (ok) {
+          while (j < s.size() && is_space(static_cast<unsigned char>(s[j]))) ++j;
+          if (j < s.size() && s[j] == '/') ++j;
+          if (j < s.size() && s[j] == '>' && has_off && val != 0) {
+            res.append(s, i, lt - i);
+            off += val;
+            i = j + 1;
+            continue;
+          }
+        }
+      }
+      // <hN or </hN followed by white space or '>'
+      size_t k = lt + 1;
+      if (k < s.size() && s[k] == '/') ++k;
+      if (off && k + 1 < s.size() && (s[k] == 'h' || s[k] == 'H') && is_ascii_digit(s[k + 1]) &&
+          k + 2 < s.size() && (s[k + 2] == '>' || is_space(static_cast<unsigned char>(s[k + 2])))) {
+        int lvl = std::clamp(s[k + 1] - '0' + off, 1, 6);
+        res.append(s, i, k + 1 - i);
+        res += static_cast<char>('0' + lvl);
+        i = k + 2;
+        continue;
+      }
+      res.append(s, i, lt + 1 - i);
+      i = lt + 1;
+    }
+    res.append(s, i, std::string::npos);
+    out_.swap(res);
+  }
+
+  LinkEnv env_;
+  const Source& src_;
+  InlineRenderer inline_;
+  HeadingIds ids_;
+
+  std::string out_;
+  std::string seg_;
+  bool in_table_ = false;
+  std::vector<std::string> table_;
+  size_t table_rows_ = 0;
+  std::vector<ListLevel> list_;
+  bool is_list_ = false;
+  bool is_first_ = true;
+};
 
 }  // namespace
+}  // namespace tml
 
 std::string render_tml(std::string_view text, const RenderContext& ctx) {
-  Renderer r(ctx.web, ctx.topic, *ctx.links);
-  return r.run(text);
-}
-
-std::string make_anchor(std::string_view heading_text, bool) { return anchor_for(heading_text); }
-
-std::string tml_to_plain(std::string_view text, const RenderContext&, std::string_view) {
-  return std::string(text);
+  tml::Source src = tml::prepare_source(text);
+  tml::Renderer r(ctx, src);
+  return r.run();
 }
 
 }  // namespace cwiki

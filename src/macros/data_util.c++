@@ -1,0 +1,378 @@
+#include "macros/data_util.h"
+
+#include <cctype>
+#include <ctime>
+#include <map>
+
+#include "auth/access.h"
+#include "macros/data_regex.h"
+#include "prefs/prefs.h"
+
+namespace cwiki {
+namespace {
+
+bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
+std::string_view trim(std::string_view s) {
+  while (!s.empty() && is_space(s.front())) s.remove_prefix(1);
+  while (!s.empty() && is_space(s.back())) s.remove_suffix(1);
+  return s;
+}
+
+char lower(char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); }
+
+// Does text[i..] start with `word`, ignoring ASCII case?
+bool starts_ci(std::string_view text, size_t i, std::string_view word) {
+  if (i + word.size() > text.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k)
+    if (lower(text[i + k]) != lower(word[k])) return false;
+  return true;
+}
+
+// Length of "$<base><tail...>" at text[i] where each character of `tail`
+// may follow in turn (Perl's \$seco?n?d?s?), case-insensitive; 0 if none.
+size_t time_token(std::string_view text, size_t i, std::string_view base, std::string_view tail) {
+  if (text[i] != '$' || !starts_ci(text, i + 1, base)) return 0;
+  size_t j = i + 1 + base.size();
+  for (char t : tail)
+    if (j < text.size() && lower(text[j]) == t) ++j;
+  return j - i;
+}
+
+// Replaces every token matched by `match` (a length function) with `value`.
+template <class M>
+std::string replace_tokens(std::string_view text, M match, const std::string& value) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t n = text[i] == '$' ? match(text, i) : 0;
+    if (n) {
+      out += value;
+      i += n;
+    } else {
+      out.push_back(text[i++]);
+    }
+  }
+  return out;
+}
+
+std::string two(int v) {
+  char b[16];
+  std::snprintf(b, sizeof b, "%02d", v);
+  return b;
+}
+
+int days_in_year(int y) {
+  if (y % 400 == 0) return 366;
+  if (y % 100 == 0) return 365;
+  if (y % 4 == 0) return 366;
+  return 365;
+}
+
+int week_number(int wday, int yday, int year) {
+  int dow = (wday + 6) % 7;
+  int thu = yday - dow + 3;
+  int days = days_in_year(year);
+  if (thu < 0) thu += days_in_year(year - 1);
+  if (thu >= days) thu -= days;
+  return thu / 7 + 1;
+}
+
+// Web-level settings of `web`: the cascade of DefaultPreferences, the site
+// preferences and each WebPreferences from the top web down, honouring
+// FINALPREFERENCES.
+std::map<std::string, std::string> web_settings(Session& s, std::string_view web,
+                                                std::initializer_list<std::string> names) {
+  std::map<std::string, std::string> values;
+  std::map<std::string, bool> final;
+  auto apply = [&](const std::shared_ptr<const PrefsLevel>& level) {
+    if (!level) return;
+    for (const auto& n : names) {
+      if (final[n]) continue;
+      if (auto it = level->set.find(n); it != level->set.end()) values[n] = it->second;
+    }
+    for (const auto& f : level->final_names)
+      for (const auto& n : names)
+        if (f == n) final[n] = true;
+  };
+  apply(s.prefs_of(s.cfg.system_web, "DefaultPreferences"));
+  size_t dot = s.cfg.site_prefs.rfind('.');
+  if (dot != std::string::npos)
+    apply(s.prefs_of(s.cfg.site_prefs.substr(0, dot), s.cfg.site_prefs.substr(dot + 1)));
+  for (size_t i = 0; i <= web.size(); ++i)
+    if (i == web.size() || web[i] == '/') apply(s.prefs_of(web.substr(0, i), "WebPreferences"));
+  return values;
+}
+
+}  // namespace
+
+std::pair<std::string, std::string> normalize_web_topic(const Session& s, std::string_view default_web,
+                                                        std::string_view name) {
+  std::string web(default_web), topic(name);
+  size_t sep = name.find_last_of("./");
+  if (sep != std::string_view::npos) {
+    web = std::string(name.substr(0, sep));
+    topic = std::string(name.substr(sep + 1));
+  }
+  if (web.empty()) web = s.cfg.users_web;
+  if (topic.empty()) topic = s.cfg.default_topic;
+  // %USERSWEB% and friends in the web part
+  for (int guard = 0; guard < 16 && web.find('%') != std::string::npos; ++guard) {
+    bool changed = false;
+    for (auto [macro, value] :
+         {std::pair<std::string_view, const std::string*>{"%USERSWEB%", &s.cfg.users_web},
+          {"%MAINWEB%", &s.cfg.users_web},
+          {"%SYSTEMWEB%", &s.cfg.system_web},
+          {"%TWIKIWEB%", &s.cfg.system_web},
+          {"%DOCWEB%", &s.cfg.system_web}}) {
+      size_t at = web.find(macro);
+      if (at != std::string::npos) {
+        web.replace(at, macro.size(), *value);
+        changed = true;
+      }
+    }
+    if (!changed) break;
+  }
+  for (char& c : web)
+    if (c == '.') c = '/';
+  return {web, topic};
+}
+
+Users& users_of(Session& s) {
+  if (!s.users) s.users = std::make_shared<Users>(s.store, s.cfg);
+  return *s.users;
+}
+
+std::string current_cuid(Session& s) {
+  auto it = s.scratch.find("#data:cuid");
+  if (it != s.scratch.end() && s.scratch["#data:cuid-of"] == s.cuid + "\n" + s.login)
+    return it->second;
+  std::string c = users_of(s).resolve(s.cuid, s.login);
+  s.scratch["#data:cuid"] = c;
+  s.scratch["#data:cuid-of"] = s.cuid + "\n" + s.login;
+  return c;
+}
+
+bool may_access(Session& s, std::string_view mode, std::string_view web, std::string_view topic,
+                const TopicDoc* doc) {
+  Users& u = users_of(s);
+  std::string cuid = current_cuid(s);
+  if (u.is_admin(cuid)) return true;
+  TopicPtr snap;
+  TopicDoc empty;
+  if (!doc) {
+    if (!topic.empty()) snap = s.store.read(web, topic);
+    doc = snap ? &snap->doc : &empty;
+  }
+  const std::string m(mode);
+  std::optional<std::string> deny_topic, allow_topic;
+  if (!topic.empty()) {
+    for (auto& p : parse_prefs(*doc)) {
+      if (p.name == "DENYTOPIC" + m) deny_topic = p.value;
+      if (p.name == "ALLOWTOPIC" + m) allow_topic = p.value;
+    }
+  }
+  // Without topic settings the web decides: remember its answer for the request.
+  std::string key;
+  if (!deny_topic && !allow_topic) {
+    key = "#data:acl\n" + cuid + "\n" + m + "\n" + std::string(web);
+    if (auto it = s.scratch.find(key); it != s.scratch.end()) return it->second == "1";
+  }
+  bool ok;
+  if (cuid == kGuestCuid) {
+    ok = guest_access(s.store, s.cfg, mode, web, *doc).allowed;
+  } else {
+    // a registered user: the same rules, with groups resolved
+    ok = true;
+    if (deny_topic && !trim(*deny_topic).empty() && u.is_in_list(cuid, *deny_topic)) {
+      ok = false;
+    } else if (allow_topic && !trim(*allow_topic).empty()) {
+      ok = u.is_in_list(cuid, *allow_topic);
+    } else {
+      auto w = web_settings(s, web, {"DENYWEB" + m, "ALLOWWEB" + m});
+      if (!deny_topic) {
+        auto it = w.find("DENYWEB" + m);
+        if (it != w.end() && !trim(it->second).empty() && u.is_in_list(cuid, it->second)) ok = false;
+      }
+      auto it = w.find("ALLOWWEB" + m);
+      if (ok && it != w.end() && !trim(it->second).empty() && !u.is_in_list(cuid, it->second))
+        ok = false;
+    }
+  }
+  if (!key.empty()) s.scratch[key] = ok ? "1" : "0";
+  return ok;
+}
+
+std::string web_preference(Session& s, std::string_view web, std::string_view name) {
+  std::string n(name);
+  auto v = web_settings(s, web, {n});
+  auto it = v.find(n);
+  return it == v.end() ? std::string() : it->second;
+}
+
+std::string inline_alert(std::string_view message) {
+  std::string out = "<span class='foswikiAlert'>\n";
+  out += message;
+  out += "\n</span>";
+  return out;
+}
+
+std::string format_time(long long epoch, std::string_view format_in) {
+  static const char* const kWeekday[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
+  static const char* const kMonth[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
+                                       "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"};
+  std::time_t t = static_cast<std::time_t>(epoch);
+  std::tm tm{};
+  if (!gmtime_r(&t, &tm)) {
+    t = 0;
+    gmtime_r(&t, &tm);
+  }
+  std::string f(format_in.empty() ? std::string_view("$longdate") : format_in);
+
+  auto lit = [](std::string_view word) {
+    return [word](std::string_view text, size_t i) -> size_t {
+      return text[i] == '$' && starts_ci(text, i + 1, word) ? word.size() + 1 : 0;
+    };
+  };
+  f = replace_tokens(f, lit("rcs"), "$year/$mo/$day $hour:$min:$sec");
+  f = replace_tokens(f, lit("http"), "$wday, $day $month $year $hour:$min:$sec $tz");
+  f = replace_tokens(f, lit("email"), "$wday, $day $month $year $hour:$min:$sec $tz");
+  {
+    std::string l;
+    for (char c : f) l.push_back(lower(c));
+    if (l == "iso") f = "$year-$mo-$dayT$hour:$min:$sec$isotz";
+  }
+  f = replace_tokens(
+      f,
+      [](std::string_view text, size_t i) -> size_t {
+        if (!(text[i] == '$' && starts_ci(text, i + 1, "iso"))) return 0;
+        size_t j = i + 4;  // \b: no word character may follow
+        if (j < text.size() && (std::isalnum(static_cast<unsigned char>(text[j])) || text[j] == '_'))
+          return 0;
+        return 4;
+      },
+      "$year-$mo-$dayT$hour:$min:$sec$isotz");
+  f = replace_tokens(f, lit("longdate"), "$day $month $year - $hour:$min");
+
+  auto tok = [](std::string_view base, std::string_view tail) {
+    return [base, tail](std::string_view text, size_t i) { return time_token(text, i, base, tail); };
+  };
+  int year = tm.tm_year + 1900;
+  f = replace_tokens(f, tok("sec", "onds"), two(tm.tm_sec));
+  f = replace_tokens(f, tok("min", "utes"), two(tm.tm_min));
+  f = replace_tokens(f, tok("hou", "rs"), two(tm.tm_hour));
+  f = replace_tokens(f, lit("day"), two(tm.tm_mday));
+  f = replace_tokens(f, lit("wday"), kWeekday[tm.tm_wday]);
+  f = replace_tokens(f, lit("dow"), std::to_string(tm.tm_wday));
+  int wk = week_number(tm.tm_wday, tm.tm_yday, year);
+  f = replace_tokens(f, lit("week"), std::to_string(wk));
+  f = replace_tokens(f, lit("we"), two(wk));
+  f = replace_tokens(f, tok("mon", "th"), kMonth[tm.tm_mon]);
+  f = replace_tokens(f, lit("mo"), two(tm.tm_mon + 1));
+  char yb[16];
+  std::snprintf(yb, sizeof yb, "%04d", year);
+  f = replace_tokens(f, tok("yea", "r"), yb);
+  f = replace_tokens(f, lit("ye"), two(year % 100));
+  f = replace_tokens(f, lit("epoch"), std::to_string(epoch));
+  f = replace_tokens(f, lit("tz"), "GMT");
+  f = replace_tokens(f, lit("isotz"), "Z");
+  return f;
+}
+
+std::string nop_bang_wikiwords(std::string_view text) {
+  if (text.find('!') == std::string_view::npos) return std::string(text);
+  static const CaptureRegex re("!([[:upper:]]+[[:lower:][:digit:]]+[[:upper:]]+[[:alnum:]]*)");
+  return replace_all_matches(re, text, [&](const CaptureRegex::Match& m) {
+    return "<nop>" + std::string(m.group(text, 1));
+  });
+}
+
+std::string break_name(std::string_view text, std::string_view args) {
+  if (args.empty()) return std::string(text);  // Perl's split gives no field
+  // split(/[\,\s]+/, $args, 2)
+  size_t i = 0;
+  while (i < args.size() && args[i] != ',' && !is_space(args[i])) ++i;
+  std::string_view first = args.substr(0, i);
+  std::optional<std::string_view> second;
+  if (i < args.size()) {
+    size_t j = i;
+    while (j < args.size() && (args[j] == ',' || is_space(args[j]))) ++j;
+    second = args.substr(j);
+  }
+  // Perl's numeric value of the first field
+  long len = 0;
+  {
+    size_t k = 0;
+    while (k < first.size() && is_space(first[k])) ++k;
+    bool neg = k < first.size() && first[k] == '-';
+    if (k < first.size() && (first[k] == '-' || first[k] == '+')) ++k;
+    while (k < first.size() && std::isdigit(static_cast<unsigned char>(first[k])) && len < 1000000)
+      len = len * 10 + (first[k++] - '0');
+    if (neg) len = -len;
+  }
+  if (len < 1) len = 1;
+  std::string sep = second ? std::string(*second) : std::string("- ");
+  // positions of the character boundaries
+  std::vector<size_t> starts;
+  for (size_t k = 0; k < text.size(); ++k)
+    if ((static_cast<unsigned char>(text[k]) & 0xC0) != 0x80) starts.push_back(k);
+  size_t nchars = starts.size();
+  auto at = [&](size_t c) { return c < nchars ? starts[c] : text.size(); };
+  if (sep.rfind("...", 0) == 0) {
+    if (nchars > static_cast<size_t>(len)) return std::string(text.substr(0, at(len))) + "...";
+    return std::string(text);
+  }
+  std::string out;
+  size_t c = 0;
+  while (c + static_cast<size_t>(len) <= nchars) {
+    out.append(text.substr(at(c), at(c + len) - at(c)));
+    out += sep;
+    c += len;
+  }
+  out.append(text.substr(at(c)));
+  if (!sep.empty() && out.size() >= sep.size() && out.compare(out.size() - sep.size(), sep.size(), sep) == 0)
+    out.erase(out.size() - sep.size());
+  return out;
+}
+
+size_t token_at(std::string_view text, size_t i, std::string_view name, bool allow_parens) {
+  if (i >= text.size() || text[i] != '$' || text.compare(i + 1, name.size(), name) != 0) return 0;
+  size_t n = 1 + name.size();
+  if (allow_parens && text.compare(i + n, 2, "()") == 0) n += 2;
+  return n;
+}
+
+std::string replace_token(std::string_view text, std::string_view name, std::string_view value,
+                          bool allow_parens) {
+  std::string out;
+  out.reserve(text.size());
+  for (size_t i = 0; i < text.size();) {
+    size_t n = token_at(text, i, name, allow_parens);
+    if (n) {
+      out.append(value);
+      i += n;
+    } else {
+      out.push_back(text[i++]);
+    }
+  }
+  return out;
+}
+
+std::vector<std::string> split_comma_list(std::string_view s) {
+  std::vector<std::string> out;
+  size_t i = 0;
+  while (true) {
+    size_t c = s.find(',', i);
+    if (c == std::string_view::npos) {
+      out.emplace_back(s.substr(i));
+      break;
+    }
+    out.emplace_back(s.substr(i, c - i));
+    i = c + 1;
+    while (i < s.size() && is_space(s[i])) ++i;
+  }
+  while (!out.empty() && out.back().empty()) out.pop_back();
+  return out;
+}
+
+}  // namespace cwiki

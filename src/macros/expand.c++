@@ -485,4 +485,13 @@ std::string expand_macros(Session& s, std::string_view text, const TopicRef& top
   return put_back_blocks(t, verbatim, "verbatim");
 }
 
+std::string process_macros(Session& s, std::string_view text, const CallHandler& fn, int depth) {
+  return process(s, text, fn, depth);
+}
+
+std::optional<std::string> expand_call(Session& s, std::string_view tag,
+                                       const std::optional<std::string>& args, const TopicRef& topic) {
+  return expand_one(s, tag, args, topic);
+}
+
 }  // namespace cwiki

@@ -54,4 +54,20 @@ std::string put_back_blocks(std::string_view text, BlockMap& map, std::string_vi
 // Foswiki's isTrue: "off", "no", "false" and empty (after trimming) are false.
 bool foswiki_is_true(const std::string* value, bool fallback = false);
 
+// Foswiki's _processMacros with the caller's rule for each call: `fn` gets the
+// name and the text between the braces (nullopt without braces) and returns
+// the expansion, or nullopt to leave the call as written.  Results holding
+// further calls are expanded the same way, at most `depth` levels deep.
+// Used for expansions other than the view's (e.g. new-topic expansion).
+using CallHandler =
+    std::function<std::optional<std::string>(std::string_view tag, const std::optional<std::string>& args)>;
+std::string process_macros(Session& s, std::string_view text, const CallHandler& fn,
+                           int depth = kMaxDepth);
+
+// One call as the view expands it (Foswiki's _expandMacroOnTopicRendering):
+// a preference, a registered macro, or NAME{default="..."}; nullopt when
+// nothing defines `tag`.
+std::optional<std::string> expand_call(Session& s, std::string_view tag,
+                                       const std::optional<std::string>& args, const TopicRef& topic);
+
 }  // namespace cwiki

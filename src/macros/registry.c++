@@ -11,6 +11,7 @@ void register_all_macros() {
     register_data_macros();
     register_if_macros();
     register_include_macros();
+    register_template_macros();
   });
 }
 

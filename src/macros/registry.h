@@ -11,5 +11,6 @@ void register_core_macros();     // core.c++: settings, URLs, users, encodings, 
 void register_data_macros();     // data.c++: META, FORMFIELD, FORMAT, lists of webs/topics, icons
 void register_if_macros();       // if.c++: IF and QUERY with Foswiki's expression language
 void register_include_macros();  // include.c++: INCLUDE, sections, TOC
+void register_template_macros(); // tmpl.c++: TMPL:P and SEP (skin templates)
 
 }  // namespace cwiki

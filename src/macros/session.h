@@ -28,6 +28,8 @@ struct TopicRef {
 };
 
 class Session;
+class Templates;  // tmpl/templates.h
+class Users;  // auth/users.h
 
 // A macro: returns its expansion, or nullopt to leave the call as written.
 using MacroFn = std::function<std::optional<std::string>(Session&, const Attrs&, const TopicRef&)>;
@@ -61,6 +63,11 @@ class Session {
   bool absolute_urls = false;   // all generated URLs absolute (no request)
   std::string query_string;     // the request's, raw
   std::set<std::string> contexts;  // Foswiki's context flags: view, ...
+  // The HTTP request (nullptr without one): its headers, method and the user
+  // the server authenticated, for ENV, HTTP, HTTPS, HTTP_HOST, REMOTE_USER.
+  const Request* request = nullptr;
+  std::string remote_addr;  // the client's address (REMOTE_ADDR)
+  bool secure = false;      // the request came over HTTPS
 
   PrefsStack prefs;
 
@@ -89,6 +96,13 @@ class Session {
 
   // Per-request storage for macros that keep state (TOC instances, ...).
   std::unordered_map<std::string, std::string> scratch;
+
+  // The users and groups directory (auth/users.h) of this request, created
+  // on first use (see users_of() in macros/data_util.h).
+  std::shared_ptr<Users> users;
+
+  // The request's skin template definitions (tmpl/templates.h: templates_of()).
+  std::shared_ptr<Templates> templates;
 
   // Expansion limits.
   int include_depth = 0;

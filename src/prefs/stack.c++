@@ -1,5 +1,7 @@
 #include "prefs/stack.h"
 
+#include <algorithm>
+
 #include "prefs/prefs.h"
 
 namespace cwiki {
@@ -104,6 +106,27 @@ std::optional<std::string> PrefsStack::get(std::string_view name_view) const {
   if (auto it = l.session.find(name); it != l.session.end()) return it->second;
   if (auto it = l.fixed->set.find(name); it != l.fixed->set.end()) return it->second;
   return std::nullopt;
+}
+
+std::vector<std::string> PrefsStack::names() const {
+  std::vector<std::string> out;
+  out.reserve(defined_.size());
+  for (const auto& [name, levels] : defined_)
+    if (!levels.empty()) out.push_back(name);
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+const PrefsLevel* PrefsStack::defining_level(std::string_view name_view) const {
+  auto d = defined_.find(std::string(name_view));
+  if (d == defined_.end() || d->second.empty()) return nullptr;
+  const Level& l = levels_[d->second.back()];
+  if (l.session.count(std::string(name_view))) return nullptr;
+  return l.fixed.get();
+}
+
+const PrefsLevel* PrefsStack::topic_level() const {
+  return levels_.size() >= 2 ? levels_[levels_.size() - 2].fixed.get() : nullptr;
 }
 
 bool PrefsStack::set_session(const std::string& name, std::string value) {

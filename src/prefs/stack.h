@@ -54,6 +54,13 @@ class PrefsStack {
   void clear_internal(const std::string& name) { internals_.erase(name); }
   std::optional<std::string> internal(const std::string& name) const;
 
+  // For ALLVARIABLES and SHOWPREFERENCE: every name some level sets (sorted);
+  // the level that gives `name` its value (nullptr when unset, or set while
+  // the request runs); the topic level (below the session level, or nullptr).
+  std::vector<std::string> names() const;
+  const PrefsLevel* defining_level(std::string_view name) const;
+  const PrefsLevel* topic_level() const;
+
  private:
   struct Level {
     std::shared_ptr<const PrefsLevel> fixed;

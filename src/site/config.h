@@ -7,6 +7,7 @@
 #include <map>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace cwiki {
 
@@ -15,6 +16,9 @@ struct Config {
   std::string data_dir;      // empty: <root>/data
   std::string pub_dir;       // empty: <root>/pub
   std::string template_dir;  // empty: <root>/templates
+  // The project's own skin templates (share/templates), searched after the
+  // site's template directory; empty: none.
+  std::string skin_dir;
 
   std::string script_url_path = "/foswiki/bin";  // {ScriptUrlPath}
   std::string pub_url_path = "/foswiki/pub";     // {PubUrlPath}
@@ -33,6 +37,35 @@ struct Config {
   // {ScriptUrlPaths}{script}: a script's own URL path, overriding
   // <script_url_path>/<script><suffix> (the short view path goes here too).
   std::map<std::string, std::string> script_url_paths;
+
+  // Users (auth/users.h).
+  std::string admin_login = "admin";  // {AdminUserLogin}: login of the built-in admin
+  std::string htpasswd_file;          // {Htpasswd}{FileName}; empty: <data>/.htpasswd
+  bool hide_user_details = true;      // {AntiSpam}{HideUserDetails}: USERINFO hides others' details
+
+  // The core macros (macros/core.h): Foswiki's settings of the same names.
+  std::string web_master_email;                       // {WebMasterEmail}
+  std::string web_master_name = "Wiki Administrator";  // {WebMasterName}
+  std::string wiki_agent_email, wiki_agent_name;      // {Email}{WikiAgentEmail}, {...}{WikiAgentName}
+  std::string auth_realm =                            // {AuthRealm}
+      "Enter your WikiName. (First name and last name, no space, no dots, capitalized, e.g. "
+      "JohnSmith). Cancel to register if you do not have one.";
+  bool allow_login_name = false;                      // {Register}{AllowLoginName}
+  std::string no_follow = "nofollow";                 // {NoFollow}
+  std::string notify_topic = "WebNotify";             // {NotifyTopicName}
+  std::string stats_topic = "WebStatistics";          // {Stats}{TopicName}
+  std::string web_prefs_topic = "WebPreferences";     // {WebPrefsTopicName}
+  std::string site_prefs_topic = "DefaultPreferences";  // {SitePrefsTopicName}
+  std::string users_topic = "WikiUsers";              // {UsersTopicName}
+  std::string default_date_format = "$day $month $year";  // {DefaultDateFormat}
+  std::string display_time_values = "gmtime";         // {DisplayTimeValues}: gmtime or servertime
+  std::string site_locale;                            // {Site}{Locale} when {UseLocale}; else empty
+  std::vector<std::string> languages;                 // {Languages}{xx}{Enabled}: UI languages besides en
+  // {AccessibleENV}: the variables %ENV% shows (a PCRE pattern).
+  std::string accessible_env =
+      R"(^(HTTP_\w+|REMOTE_\w+|SERVER_\w+|REQUEST_\w+|MOD_PERL|FOSWIKI_ACTION|PATH_INFO)$)";
+  std::vector<std::string> accessible_headers = {"Accept-Language", "User-Agent"};  // {AccessibleHeaders}
+  std::string system_message;                         // shown by %FOSWIKI_BROADCAST%
 
   size_t max_body_bytes = 51200000;  // a request body larger than this gets 413
   size_t cache_bytes = 64u << 20;    // worker memory for parsed topics

@@ -43,7 +43,7 @@ ENGINE_OBJ = $(patsubst src/%.c++,$(BUILD)/obj/%.o,$(ENGINE_SRC))
 UNIT_SRC   = $(sort $(wildcard t/unit/*_test.c++))
 UNIT_BIN   = $(patsubst t/unit/%.c++,$(BUILD)/t/%,$(UNIT_SRC))
 
-.PHONY: all deps deb-deps run test unit unit-asan integration conformance bench install clean deb test-deb
+.PHONY: all deps deb-deps fuzz run test unit unit-asan integration conformance bench install clean deb test-deb
 .SECONDARY:
 
 all: $(BUILD)/mod_cwiki.so
@@ -150,8 +150,25 @@ install: all
 	install -D -m 644 conf/cwiki.load $(DESTDIR)/etc/apache2/mods-available/cwiki.load
 	install -D -m 644 conf/cwiki.conf $(DESTDIR)/etc/apache2/mods-available/cwiki.conf
 	install -D -m 644 share/bin/cwiki $(DESTDIR)/usr/share/cwiki/bin/cwiki
+	mkdir -p $(DESTDIR)/usr/share/cwiki/templates
+	cp share/templates/*.tmpl $(DESTDIR)/usr/share/cwiki/templates/
 	mkdir -p $(DESTDIR)/usr/share/cwiki/site
 	cp -R share/data share/pub share/robots.txt $(DESTDIR)/usr/share/cwiki/site/
+
+# Coverage-guided fuzzing of the renderer (clang's libFuzzer, with ASan and
+# UBSan), seeded with the topics of ../shared/foswiki and t/data/topics.
+FUZZ_SECONDS ?= 600
+FUZZ_PACKAGES = clang libclang-rt-14-dev
+fuzz:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(FUZZ_PACKAGES)"
+	@mkdir -p build/fuzz/corpus build/fuzz/seeds
+	clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
+	  t/fuzz/render_fuzz.c++ $(ENGINE_SRC) $(LIBS) -o build/fuzz/render_fuzz
+	@cp t/data/topics/*.txt build/fuzz/seeds/ 2>/dev/null || true
+	@if [ -d "$(CWIKI_SHARED)/foswiki/data" ]; then \
+	  for f in $(CWIKI_SHARED)/foswiki/data/*/*.txt; do cp "$$f" "build/fuzz/seeds/$$(echo "$$f" | md5sum | cut -c1-12).txt"; done; fi
+	build/fuzz/render_fuzz -max_total_time=$(FUZZ_SECONDS) -max_len=262144 -timeout=10 \
+	  -rss_limit_mb=2048 -print_final_stats=1 build/fuzz/corpus build/fuzz/seeds
 
 # The Debian package, built from a copy of the tree (dpkg-buildpackage writes
 # beside the source); the .deb ends up in build/deb/.

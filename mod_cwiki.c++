@@ -45,7 +45,7 @@ constexpr const char* kHandlerName = "cwiki";
 
 // Per-server (virtual host) settings as written; unset fields inherit.
 struct ServerConf {
-  std::optional<std::string> root, data_dir, pub_dir, template_dir;
+  std::optional<std::string> root, data_dir, pub_dir, template_dir, skin_dir;
   std::optional<std::string> script_url_path, pub_url_path, view_url_path;
   std::optional<std::string> default_web, default_topic;
   std::optional<size_t> max_body_bytes;
@@ -60,6 +60,7 @@ struct ServerConf {
     if (data_dir) c.data_dir = *data_dir;
     if (pub_dir) c.pub_dir = *pub_dir;
     if (template_dir) c.template_dir = *template_dir;
+    if (skin_dir) c.skin_dir = *skin_dir;
     if (script_url_path) c.script_url_path = *script_url_path;
     if (pub_url_path) c.pub_url_path = *pub_url_path;
     if (view_url_path) c.view_url_path = *view_url_path;
@@ -108,6 +109,7 @@ extern "C" void* merge_server_conf(apr_pool_t* p, void* base_v, void* add_v) {
     m->data_dir = pick(add->data_dir, base->data_dir);
     m->pub_dir = pick(add->pub_dir, base->pub_dir);
     m->template_dir = pick(add->template_dir, base->template_dir);
+    m->skin_dir = pick(add->skin_dir, base->skin_dir);
     m->script_url_path = pick(add->script_url_path, base->script_url_path);
     m->pub_url_path = pick(add->pub_url_path, base->pub_url_path);
     m->view_url_path = pick(add->view_url_path, base->view_url_path);
@@ -129,7 +131,7 @@ const char* config_error(cmd_parms* cmd, const std::string& why, const char* val
   return apr_psprintf(cmd->pool, "%s \"%s\": %s", cmd->cmd->name, value, why.c_str());
 }
 
-enum class Field { root, data, pub, templates, script_url, pub_url, view_url, web, topic };
+enum class Field { root, data, pub, templates, skin, script_url, pub_url, view_url, web, topic };
 
 extern "C" const char* set_field(cmd_parms* cmd, void*, const char* arg) {
   ServerConf* sc = server_conf(cmd->server);
@@ -138,17 +140,19 @@ extern "C" const char* set_field(cmd_parms* cmd, void*, const char* arg) {
       case Field::root:
       case Field::data:
       case Field::pub:
-      case Field::templates: {
+      case Field::templates:
+      case Field::skin: {
         if (!*arg) return config_error(cmd, "needs a directory", arg);
         const char* path = ap_server_root_relative(cmd->pool, arg);
         if (!path) return config_error(cmd, "is not a valid path", arg);
         std::string v(path);
         while (v.size() > 1 && v.back() == '/') v.pop_back();
         auto f = static_cast<Field>(reinterpret_cast<intptr_t>(cmd->info));
-        (f == Field::root ? sc->root
-         : f == Field::data ? sc->data_dir
-         : f == Field::pub ? sc->pub_dir
-                           : sc->template_dir) = v;
+        (f == Field::root        ? sc->root
+         : f == Field::data      ? sc->data_dir
+         : f == Field::pub       ? sc->pub_dir
+         : f == Field::templates ? sc->template_dir
+                                 : sc->skin_dir) = v;
         return nullptr;
       }
       case Field::script_url:
@@ -217,6 +221,8 @@ const command_rec cwiki_cmds[] = {
     CWIKI_FIELD("CwikiPubDir", pub, "The pub directory (default: <CwikiRoot>/pub)"),
     CWIKI_FIELD("CwikiTemplateDir", templates,
                 "The templates directory (default: <CwikiRoot>/templates)"),
+    CWIKI_FIELD("CwikiSkinDir", skin,
+                "The templates of the skins that ship with mod_cwiki (default /usr/share/cwiki/templates)"),
     CWIKI_FIELD("CwikiScriptUrlPath", script_url,
                 "URL path of the scripts, as Foswiki's {ScriptUrlPath} (default /foswiki/bin)"),
     CWIKI_FIELD("CwikiPubUrlPath", pub_url,
@@ -350,6 +356,8 @@ extern "C" int cwiki_handler(request_rec* r) {
     req.path = r->uri ? r->uri : "";
     req.query = r->args ? r->args : "";
     if (r->user) req.remote_user = r->user;
+    if (r->useragent_ip) req.remote_addr = r->useragent_ip;
+    req.secure = apr_table_get(r->subprocess_env, "HTTPS") != nullptr;
     apr_table_do(collect_header, &req, r->headers_in, NULL);
 
     int rc = read_body(r, engine.config().max_body_bytes, req.body);

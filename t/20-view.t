@@ -76,7 +76,7 @@ is($r->{status}, 404, 'a missing topic is 404');
 like($r->{content}, qr/NoSuchTopic.*does not exist/s, 'and the page says so');
 $r = get('/foswiki/NoSuchWeb/WebHome');
 is($r->{status}, 404, 'a missing web is 404');
-like($r->{content}, qr/NoSuchWeb.*does not exist/s, 'and the page says so');
+like($r->{content}, qr/no web called NoSuchWeb|NoSuchWeb.*does not exist/s, 'and the page says so');
 
 # --- bad input ---
 $r = get('/foswiki/bin/frobnicate/Main/WebHome');

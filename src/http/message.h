@@ -55,6 +55,8 @@ struct Request {
   std::string body;
   bool body_too_large = false;  // the body exceeded the limit and was not read
   std::string remote_user;  // as authenticated by Apache, or empty
+  std::string remote_addr;  // the client's address
+  bool secure = false;      // the request came over HTTPS
 
   const std::string* header(std::string_view lower_name) const {
     for (const auto& [n, v] : headers)

@@ -35,9 +35,17 @@ StoreOptions store_options(const Config& c) {
   return o;
 }
 
+Config finish(Config c) {
+  // Short view URLs are Foswiki's {ScriptUrlPaths}{view}.
+  if (!c.view_url_path.empty() && !c.script_url_paths.count("view"))
+    c.script_url_paths["view"] = c.view_url_path;
+  return c;
+}
+
 }  // namespace
 
-Engine::Engine(Config cfg, const Fs& fs) : cfg_(std::move(cfg)), store_(store_options(cfg_), fs) {}
+Engine::Engine(Config cfg, const Fs& fs)
+    : cfg_(finish(std::move(cfg))), store_(store_options(cfg_), fs) {}
 
 namespace {
 

@@ -15,6 +15,8 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cctype>
+#include <cstring>
 #include <cstdio>
 #include <cstdlib>
 #include <fstream>
@@ -28,6 +30,7 @@
 #include "html_equal.h"
 #include "http/message.h"
 #include "macros/expand.h"
+#include "macros/include_macros.h"
 #include "macros/registry.h"
 #include "macros/session.h"
 #include "site/config.h"
@@ -117,10 +120,18 @@ class Fixture {
     data_ = root_ + "/data";
     ::mkdir(data_.c_str(), 0755);
     ::mkdir((root_ + "/pub").c_str(), 0755);
-    // The installation's System and _default webs, read only.
+    // The installation's System and _default webs (and System's
+    // attachments, the icons among them), read only.
     for (const char* w : {"System", "_default"})
       if (is_dir(shared_data + "/" + w))
         (void)::symlink((shared_data + "/" + w).c_str(), (data_ + "/" + w).c_str());
+    std::string shared_pub = shared_data + "/../pub/System";
+    if (is_dir(shared_pub)) (void)::symlink(shared_pub.c_str(), (root_ + "/pub/System").c_str());
+    // The registered user's e-mail lives in Foswiki's password file.
+    {
+      std::ofstream pw(data_ + "/.htpasswd");
+      pw << "scum:$apr1$fixture$0000000000000000000000:scumbag@example.com\n";
+    }
     // The base fixture, hard-linked: the store replaces files by rename and
     // never writes into one, so the shared copies stay as they are.
     std::string base = corpus + "/fixtures/base";
@@ -207,6 +218,75 @@ class Fixture {
   std::unique_ptr<Store> store_;
 };
 
+// A string field of a JSON object; `fallback` when absent or null.
+std::string str_or(const json& o, const char* key, const std::string& fallback) {
+  auto it = o.find(key);
+  if (it == o.end() || !it->is_string()) return fallback;
+  return it->get<std::string>();
+}
+
+// The corpus's "uri" comparison (its README): the query and the fragment
+// become a sorted set of %-normalised key=value pairs.
+std::string uri_normal(const std::string& u) {
+  auto norm = [](std::string_view v) {
+    std::string dec;
+    for (size_t i = 0; i < v.size(); ++i) {
+      if (v[i] == '%' && i + 2 < v.size() && std::isxdigit(static_cast<unsigned char>(v[i + 1])) &&
+          std::isxdigit(static_cast<unsigned char>(v[i + 2]))) {
+        dec.push_back(static_cast<char>(std::stoi(std::string(v.substr(i + 1, 2)), nullptr, 16)));
+        i += 2;
+      } else {
+        dec.push_back(v[i]);
+      }
+    }
+    static const char hex[] = "0123456789abcdef";
+    std::string out;
+    for (unsigned char c : dec) {
+      if (std::isalnum(c) || std::strchr("-_.:~!*'/", c)) {
+        out.push_back(static_cast<char>(c));
+      } else {
+        out.push_back('%');
+        out.push_back(hex[c >> 4]);
+        out.push_back(hex[c & 15]);
+      }
+    }
+    return out;
+  };
+  size_t cut = u.find_first_of("?#");
+  if (cut == std::string::npos) return u;
+  std::string base = u.substr(0, cut), query, fragment;
+  bool has_fragment = false;
+  std::string rest = u.substr(cut);
+  if (rest[0] == '?') {
+    size_t h = rest.find('#');
+    query = rest.substr(1, h == std::string::npos ? std::string::npos : h - 1);
+    if (h != std::string::npos) {
+      fragment = rest.substr(h + 1);
+      has_fragment = true;
+    }
+  } else {
+    fragment = rest.substr(1);
+    has_fragment = true;
+  }
+  std::vector<std::string> pairs;
+  size_t i = 0;
+  while (i <= query.size() && !query.empty()) {
+    size_t e = query.find_first_of(";&", i);
+    if (e == std::string::npos) e = query.size();
+    std::string p = query.substr(i, e - i);
+    if (!p.empty()) {
+      size_t eq = p.find('=');
+      pairs.push_back(norm(p.substr(0, eq)) + "=" + (eq == std::string::npos ? "" : norm(p.substr(eq + 1))));
+    }
+    i = e + 1;
+  }
+  if (has_fragment) pairs.push_back("%23=" + norm(fragment));
+  std::sort(pairs.begin(), pairs.end());
+  std::string out = base + "?";
+  for (size_t k = 0; k < pairs.size(); ++k) out += (k ? ";" : "") + pairs[k];
+  return out;
+}
+
 struct Outcome {
   bool pass = false;
   std::string actual;
@@ -238,10 +318,19 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
   Config cfg;
   cfg.root = fx.root();
   cfg.view_url_path = "";  // the corpus has no short URLs
+  cfg.admin_login = "root";  // the corpus's {AdminUserLogin}
   if (ctx.contains("config")) {
     const json& c = ctx["config"];
     if (c.contains("{ScriptSuffix}") && c["{ScriptSuffix}"].is_string())
       cfg.script_suffix = c["{ScriptSuffix}"];
+    if (c.contains("{AntiSpam}{HideUserDetails}"))
+      cfg.hide_user_details = c["{AntiSpam}{HideUserDetails}"].is_number() &&
+                              c["{AntiSpam}{HideUserDetails}"].get<int>() != 0;
+    if (c.contains("{WebMasterEmail}") && c["{WebMasterEmail}"].is_string())
+      cfg.web_master_email = c["{WebMasterEmail}"];
+    if (c.contains("{Languages}") && c["{Languages}"].is_object())
+      for (auto it = c["{Languages}"].begin(); it != c["{Languages}"].end(); ++it)
+        if (it.value().is_object() && it.value().value("Enabled", 0) != 0) cfg.languages.push_back(it.key());
     for (auto it = c.begin(); it != c.end(); ++it) {
       const std::string& k = it.key();
       if (k.rfind("{ScriptUrlPaths}{", 0) == 0 && it.value().is_string())
@@ -260,10 +349,11 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
     }
   NullLog quiet;
   Session sess(cfg, fx.store(), params, quiet);
-  sess.login = session.value("user", "guest");
-  sess.wikiname = session.value("wikiname", "WikiGuest");
+  sess.login = str_or(session, "user", "guest");
+  sess.wikiname = str_or(session, "wikiname", "WikiGuest");
   sess.cuid = sess.login == "guest" ? "BaseUserMapping_666" : sess.login;
-  sess.base = {session.value("web", ctx.value("web", "TestWeb")), session.value("topic", ctx.value("topic", "TestTopic"))};
+  sess.base = {str_or(session, "web", str_or(ctx, "web", "TestWeb")),
+               str_or(session, "topic", str_or(ctx, "topic", "TestTopic"))};
   sess.absolute_urls = absolute;
   if (session.contains("context") && session["context"].is_object())
     for (auto it = session["context"].begin(); it != session["context"].end(); ++it) sess.contexts.insert(it.key());
@@ -286,8 +376,8 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
   for (const auto& step : ctx["pipeline"]) {
     std::string op = step["op"];
     RenderContext rc;
-    rc.web = step.value("web", ctx.value("web", "TestWeb"));
-    rc.topic = step.value("topic", ctx.value("topic", "TestTopic"));
+    rc.web = str_or(step, "web", str_or(ctx, "web", "TestWeb"));
+    rc.topic = str_or(step, "topic", str_or(ctx, "topic", "TestTopic"));
     CaseLinks links(fx.store(), absolute ? "http://localhost" : "", rc.web + "." + rc.topic);
     rc.links = &links;
     rc.options = ro;
@@ -298,6 +388,11 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
       text = expand_macros(sess, text, t);
     } else if (op == "renderTML") {
       text = render_tml(text, rc);
+    } else if (op == "expandNewTopic") {
+      std::string source = step.contains("topic_object_text") && step["topic_object_text"].is_string()
+                               ? step["topic_object_text"].get<std::string>()
+                               : text;
+      text = expand_new_topic(sess, source, TopicRef{rc.web, rc.topic});
     } else if (op == "Anchors::make") {
       text = make_anchor(text);
     } else if (op == "TML2PlainText") {
@@ -335,6 +430,8 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
     o.pass = text == expected;
   } else if (mode == "html") {
     o.pass = conformance::html_equal(expected, text);
+  } else if (mode == "uri") {
+    o.pass = uri_normal(expected) == uri_normal(text);
   } else {
     o.why = "comparison mode " + mode + " is not replayed yet";
     return o;
@@ -385,6 +482,10 @@ int main(int argc, char** argv) {
     return 0;
   }
   std::string shared_data = corpus + "/../data";
+  if (char* real = ::realpath(shared_data.c_str(), nullptr)) {  // the fixtures link to it
+    shared_data = real;
+    std::free(real);
+  }
   register_all_macros();
   std::vector<Case> cases = load(corpus + "/tml-cases.jsonl", false);
   for (auto& c : load(corpus + "/tml-regex-cases.jsonl", true)) cases.push_back(std::move(c));

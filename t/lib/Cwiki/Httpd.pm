@@ -35,11 +35,13 @@ sub new {
     die "no module at $self->{module}; run make first\n" unless -f $self->{module};
     $self->{dir} = tempdir('cwiki-httpd-XXXXXX', TMPDIR => 1, CLEANUP => 0);
     chmod 0755, $self->{dir};
-    make_path(map { "$self->{dir}/$_" } qw(conf logs run bin htdocs));
-    chmod 0755, map { "$self->{dir}/$_" } qw(bin htdocs);
-    # The file the Alias lines point at; the module answers for it.
-    _copy("$REPO/share/bin/cwiki", "$self->{dir}/bin/cwiki");
-    chmod 0644, "$self->{dir}/bin/cwiki";
+    make_path(map { "$self->{dir}/$_" } qw(conf logs run htdocs share));
+    chmod 0755, map { "$self->{dir}/$_" } qw(htdocs share);
+    # What the module ships (the file the Alias lines point at, the skins),
+    # copied where httpd's workers can read it whatever the checkout's modes.
+    system('cp', '-R', "$REPO/share/bin", "$REPO/share/templates", "$self->{dir}/share/") == 0
+      or die "cannot copy share/ for httpd\n";
+    system('chmod', '-R', 'a+rX', "$self->{dir}/share");
     return $self;
 }
 
@@ -121,7 +123,7 @@ DocumentRoot "$htdocs"
 
 # The site, and the module's own files, for cwiki.conf.
 Define CWIKI_ROOT "$self->{root}"
-Define CWIKI_BIN "$d/bin"
+Define CWIKI_SHARE "$d/share"
 Define CWIKI_MODULE "$self->{module}"
 Include "$REPO/conf/cwiki.load"
 Include "$REPO/conf/cwiki.conf"

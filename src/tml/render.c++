@@ -179,9 +179,7 @@ bool entity_follows(std::string_view s, size_t i) {
     if (j < s.size() && (s[j] == 'x' || s[j] == 'X')) ++j;
     size_t k = j;
     while (k < s.size() && std::isxdigit(static_cast<unsigned char>(s[k]))) ++k;
-    if (k > j && k < s.size() && s[k] == ';') return true;
-    // "&#x" may also be read as a named entity below ("#" is not \w, so no)
-    return false;
+    return k > j && k < s.size() && s[k] == ';';
   }
   size_t k = j;
   while (k < s.size() && is_word(decode_at(s, k, &len))) k += len;

@@ -12,7 +12,6 @@
 #include <ctime>
 #include <list>
 #include <mutex>
-#include <unordered_map>
 
 #include "query/time.h"
 #include "store/names.h"
@@ -102,11 +101,10 @@ bool number_like(const Value& v) {
   return false;
 }
 
-int sign(double d) { return d < 0 ? -1 : d > 0 ? 1 : 0; }
-
+// Perl's <=> on two numbers.
 int numeric_compare(const Num& a, const Num& b) {
   if (a.integer && b.integer) return a.int_value < b.int_value ? -1 : a.int_value > b.int_value;
-  return sign(a.value - b.value) != 0 ? (a.value < b.value ? -1 : 1) : 0;
+  return a.value < b.value ? -1 : a.value > b.value ? 1 : 0;
 }
 
 Num add(const Num& a, const Num& b, int dir) {
@@ -553,15 +551,12 @@ bool looks_like_number(std::string_view s) {
   while (i < s.size() && ascii_digit(s[i])) ++i;
   size_t int_digits = i - a;
   size_t frac_digits = 0;
-  bool dot = false;
   if (i < s.size() && s[i] == '.') {
-    dot = true;
     size_t b = ++i;
     while (i < s.size() && ascii_digit(s[i])) ++i;
     frac_digits = i - b;
   }
   if (!int_digits && !frac_digits) return false;
-  (void)dot;
   if (i < s.size() && (s[i] == 'e' || s[i] == 'E')) {
     ++i;
     if (i < s.size() && (s[i] == '+' || s[i] == '-')) ++i;

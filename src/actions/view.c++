@@ -68,34 +68,26 @@ std::string strip_markers(std::string_view s) {
   };
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
-    // at a run of spaces or a '<': does a marker follow?
-    if (s[i] == ' ' || s[i] == '<') {
-      size_t j = i;
-      while (j < s.size() && s[j] == ' ') ++j;
-      if (j < s.size() && s[j] == '<') {
-        size_t k = j + 1;
-        if (k < s.size() && s[k] == '/') ++k;
-        size_t len = ieq(k, "nop") ? 3 : ieq(k, "noautolink") ? 10 : 0;
-        if (len) {
-          size_t m = k + len;
-          if (m < s.size() && s[m] == '/') ++m;
-          if (m < s.size() && s[m] == '>') {
-            ++m;
-            if (m < s.size() && s[m] == '\n') ++m;
-            if (j > i) out.push_back(' ');  // "( ?) *" keeps one leading space
-            i = m;
-            continue;
-          }
-        }
-      }
-      out.append(s.substr(i, j - i));
-      if (j == i) out.push_back(s[i]);
-      i = j == i ? i + 1 : j;
-      continue;
-    }
-    out.push_back(s[i++]);
+  size_t run = 0;  // start of the text not yet copied
+  for (size_t lt = s.find('<'); lt != std::string_view::npos; lt = s.find('<', lt + 1)) {
+    size_t k = lt + 1;
+    if (k < s.size() && s[k] == '/') ++k;
+    size_t len = ieq(k, "nop") ? 3 : ieq(k, "noautolink") ? 10 : 0;
+    if (!len) continue;
+    size_t m = k + len;
+    if (m < s.size() && s[m] == '/') ++m;
+    if (m >= s.size() || s[m] != '>') continue;
+    ++m;
+    if (m < s.size() && s[m] == '\n') ++m;
+    // "( ?) *" before the marker: the spaces go, one is kept
+    size_t sp = lt;
+    while (sp > run && s[sp - 1] == ' ') --sp;
+    out.append(s.substr(run, sp - run));
+    if (sp < lt) out.push_back(' ');
+    run = m;
+    lt = m - 1;
   }
+  out.append(s.substr(run));
   return out;
 }
 
@@ -151,6 +143,8 @@ class ViewPage {
     rc.web = t.web;
     rc.topic = t.topic;
     rc.links = &links_;
+    rc.base_web = s_.base.web;
+    rc.base_topic = s_.base.topic;
     rc.options.users_web = ctx_.cfg.users_web;
     rc.options.system_web = ctx_.cfg.system_web;
     rc.options.home_topic = ctx_.cfg.default_topic;

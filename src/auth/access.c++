@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "prefs/prefs.h"
+#include "prefs/stack.h"
 
 namespace cwiki {
 namespace {
@@ -61,21 +62,14 @@ class WebPrefs {
  public:
   void push(const TopicPtr& topic) {
     if (!topic) return;
-    std::map<std::string, std::string> level;
-    for (auto& s : parse_prefs(topic->doc))
-      if (!s.local) level[s.name] = s.value;
-    for (auto& [name, value] : level)
-      if (!final_.count(name)) values_[name] = value;
-    if (auto it = level.find("FINALPREFERENCES"); it != level.end()) {
-      std::string_view list = it->second;
-      size_t i = 0;
-      while (i < list.size()) {
-        size_t j = list.find_first_of(", \t\n", i);
-        if (j == std::string_view::npos) j = list.size();
-        if (j > i) final_.insert(std::string(list.substr(i, j - i)));
-        i = j + 1;
-      }
+    auto level = PrefsLevel::of(topic);
+    for (const char* name : {"DENYWEBVIEW", "ALLOWWEBVIEW", "DENYWEBCHANGE", "ALLOWWEBCHANGE",
+                             "DENYWEBRENAME", "ALLOWWEBRENAME", "DENYWEBHISTORY", "ALLOWWEBHISTORY",
+                             "DENYWEBRAW", "ALLOWWEBRAW"}) {
+      auto it = level->set.find(name);
+      if (it != level->set.end() && !final_.count(name)) values_[name] = it->second;
     }
+    for (const auto& name : level->final_names) final_.insert(name);
   }
   std::optional<std::string> get(const std::string& name) const {
     auto it = values_.find(name);

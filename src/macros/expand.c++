@@ -177,18 +177,19 @@ Handler topic_handler(Session& s, const TopicRef& topic) {
 // Escapes ` !%NAME` (after a space, '(' or '.') to `&#37;NAME`.
 std::string escape_bang(std::string_view text) {
   std::string out;
-  out.reserve(text.size());
-  for (size_t i = 0; i < text.size(); ++i) {
-    if (text[i] == '!' && i > 0 && i + 1 < text.size() && text[i + 1] == '%' &&
-        (std::isspace(static_cast<unsigned char>(text[i - 1])) || text[i - 1] == '(' ||
-         text[i - 1] == '.') &&
-        name_len(text, i + 2) > 0) {
-      out += "&#37;";
-      ++i;  // skip the '%'
+  size_t run = 0;
+  for (size_t i = text.find("!%"); i != std::string_view::npos; i = text.find("!%", i + 1)) {
+    if (i == 0 || name_len(text, i + 2) == 0) continue;
+    char before = text[i - 1];
+    if (!(std::isspace(static_cast<unsigned char>(before)) || before == '(' || before == '.'))
       continue;
-    }
-    out.push_back(text[i]);
+    if (out.empty()) out.reserve(text.size());
+    out.append(text.substr(run, i - run));
+    out += "&#37;";
+    run = i + 2;
   }
+  if (run == 0) return std::string(text);
+  out.append(text.substr(run));
   return out;
 }
 
@@ -204,22 +205,22 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
   s.swap(out);
 }
 
-// $name and $name() -> to.
+// $name and $name() -> to, everywhere in s.
 void replace_token(std::string& s, std::string_view name, std::string_view to) {
+  std::string needle = "$" + std::string(name);
+  size_t at = s.find(needle);
+  if (at == std::string::npos) return;
   std::string out;
-  bool changed = false;
-  for (size_t i = 0; i < s.size();) {
-    if (s[i] == '$' && s.compare(i + 1, name.size(), name) == 0) {
-      size_t after = i + 1 + name.size();
-      if (s.compare(after, 2, "()") == 0) after += 2;
-      out.append(to);
-      i = after;
-      changed = true;
-    } else {
-      out.push_back(s[i++]);
-    }
+  out.reserve(s.size());
+  size_t run = 0;
+  for (; at != std::string::npos; at = s.find(needle, run)) {
+    out.append(s, run, at - run);
+    out.append(to);
+    run = at + needle.size();
+    if (s.compare(run, 2, "()") == 0) run += 2;
   }
-  if (changed) s.swap(out);
+  out.append(s, run, std::string::npos);
+  s.swap(out);
 }
 
 }  // namespace

@@ -17,8 +17,7 @@ Session::Session(const Config& c, const Store& st, const Params& p, Log& l)
 std::shared_ptr<const PrefsLevel> Session::prefs_of(std::string_view web, std::string_view topic) {
   std::string key = std::string(web) + "." + std::string(topic);
   if (auto it = level_cache_.find(key); it != level_cache_.end()) return it->second;
-  auto snap = store.read(web, topic);
-  auto level = snap ? PrefsLevel::from_topic(snap->doc) : PrefsLevel::empty();
+  auto level = PrefsLevel::of(store.read(web, topic));
   level_cache_.emplace(std::move(key), level);
   return level;
 }

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 
+#include <mutex>
+#include <unordered_map>
+
 #include "prefs/prefs.h"
 
 namespace cwiki {
@@ -53,6 +56,33 @@ std::shared_ptr<const PrefsLevel> PrefsLevel::from_topic(const TopicDoc& doc) {
   if (auto it = l->set.find("FINALPREFERENCES"); it != l->set.end())
     split_names(it->second, l->final_names);
   return l;
+}
+
+std::shared_ptr<const PrefsLevel> PrefsLevel::of(const TopicPtr& snap) {
+  if (!snap) return empty();
+  // Keyed by the snapshot's address; the weak pointer tells a live entry
+  // from one whose snapshot is gone (and whose address may be reused).
+  struct Entry {
+    std::weak_ptr<const TopicSnapshot> snap;
+    std::shared_ptr<const PrefsLevel> level;
+  };
+  static std::mutex mu;
+  static std::unordered_map<const TopicSnapshot*, Entry> cache;
+  {
+    std::lock_guard<std::mutex> g(mu);
+    auto it = cache.find(snap.get());
+    if (it != cache.end()) {
+      if (auto live = it->second.snap.lock(); live && live.get() == snap.get()) return it->second.level;
+      cache.erase(it);
+    }
+  }
+  auto level = from_topic(snap->doc);
+  std::lock_guard<std::mutex> g(mu);
+  if (cache.size() > 4096)  // drop the entries of snapshots no longer alive
+    for (auto it = cache.begin(); it != cache.end();)
+      it = it->second.snap.expired() ? cache.erase(it) : std::next(it);
+  cache[snap.get()] = Entry{snap, level};
+  return level;
 }
 
 std::shared_ptr<const PrefsLevel> PrefsLevel::empty() {

@@ -20,6 +20,7 @@
 #include <vector>
 
 #include "store/meta.h"
+#include "store/store.h"
 
 namespace cwiki {
 
@@ -31,6 +32,10 @@ struct PrefsLevel {
 
   static std::shared_ptr<const PrefsLevel> from_topic(const TopicDoc& doc);
   static std::shared_ptr<const PrefsLevel> empty();
+  // The settings of a topic snapshot, parsed once per snapshot and shared by
+  // every request and thread that uses the same snapshot (the store hands out
+  // the same snapshot until the topic changes).  Empty for nullptr.
+  static std::shared_ptr<const PrefsLevel> of(const TopicPtr& snapshot);
 };
 
 class PrefsStack {

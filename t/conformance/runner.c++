@@ -313,6 +313,7 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
     if (auto v = get("{AntiSpam}{EntityEncode}")) ro.entity_encode_email = v->is_number() ? v->get<int>() != 0 : false;
     if (auto v = get("{AntiSpam}{HideUserDetails}")) ro.hide_user_details = v->is_number() ? v->get<int>() != 0 : false;
     if (auto v = get("{AllowInlineScript}")) ro.allow_inline_script = v->is_number() ? v->get<int>() != 0 : false;
+    if (auto v = get("{NameFilter}"); v && v->is_string()) ro.name_filter = *v;
   }
   // The session: the case's configuration, user, request and preferences.
   Config cfg;
@@ -381,6 +382,8 @@ Outcome run_case(const Case& c, const std::string& corpus, const std::string& sh
     CaseLinks links(fx.store(), absolute ? "http://localhost" : "", rc.web + "." + rc.topic);
     rc.links = &links;
     rc.options = ro;
+    rc.base_web = sess.base.web;
+    rc.base_topic = sess.base.topic;
     if (op == "expandMacros") {
       TopicRef t{rc.web, rc.topic};
       if (step.contains("topic_object_text") && step["topic_object_text"].is_string())

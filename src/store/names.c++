@@ -30,6 +30,67 @@ const Regex& name_filter_re() {
   return re;
 }
 
+bool ascii_only(std::string_view s) {
+  for (char c : s)
+    if (static_cast<unsigned char>(c) >= 0x80) return false;
+  return true;
+}
+bool up(char c) { return c >= 'A' && c <= 'Z'; }
+bool low(char c) { return c >= 'a' && c <= 'z'; }
+bool dig(char c) { return c >= '0' && c <= '9'; }
+bool alnum(char c) { return up(c) || low(c) || dig(c); }
+
+// The ASCII cases of the patterns above, without the regex engine (names
+// are checked on every link and every file listed).
+bool ascii_wikiword(std::string_view s) {
+  size_t i = 0, n = s.size();
+  size_t a = i;
+  while (i < n && up(s[i])) ++i;
+  if (i == a) return false;
+  a = i;
+  while (i < n && (low(s[i]) || dig(s[i]))) ++i;
+  if (i == a) return false;
+  a = i;
+  while (i < n && up(s[i])) ++i;
+  if (i == a) return false;
+  while (i < n && alnum(s[i])) ++i;
+  return i == n;
+}
+bool ascii_acronym(std::string_view s) {
+  size_t i = 0;
+  while (i < s.size() && up(s[i])) ++i;
+  return i >= 3 && (i == s.size() || (i + 1 == s.size() && s[i] == 's'));
+}
+bool ascii_web(std::string_view s) {
+  if (s.empty() || !up(s[0])) return false;
+  for (char c : s.substr(1))
+    if (!alnum(c) && c != '_') return false;
+  return true;
+}
+bool ascii_system_web(std::string_view s) {
+  if (s.size() < 2 || s[0] != '_') return false;
+  for (char c : s.substr(1))
+    if (!alnum(c) && c != '_') return false;
+  return true;
+}
+bool ascii_filtered(std::string_view s) {  // a character of the default {NameFilter}
+  for (unsigned char c : s) {
+    if (c < 0x20 || c == ' ' || c == 0x7f) {
+      if (c == 0x7f) continue;  // DEL is not in the filter
+      return true;
+    }
+    switch (c) {
+      case '\\': case '*': case '?': case '~': case '^': case '$': case '@': case '%':
+      case '`': case '"': case '\'': case '&': case '|': case '<': case ':': case ';':
+      case '>': case '[': case ']': case '#':
+        return true;
+      default:
+        break;
+    }
+  }
+  return false;
+}
+
 bool basic_ok(std::string_view s) {
   if (s.empty() || s.size() > kMaxNameBytes) return false;
   for (char c : s)
@@ -39,10 +100,15 @@ bool basic_ok(std::string_view s) {
 
 }  // namespace
 
-bool is_wikiword(std::string_view s) { return basic_ok(s) && wikiword_re().search(s); }
+bool is_wikiword(std::string_view s) {
+  if (!basic_ok(s)) return false;
+  if (ascii_only(s)) return ascii_wikiword(s);
+  return wikiword_re().search(s);
+}
 
 bool is_valid_web_component(std::string_view s, bool allow_system) {
   if (!basic_ok(s)) return false;
+  if (ascii_only(s)) return ascii_web(s) || (allow_system && ascii_system_web(s));
   if (web_re().search(s)) return true;
   return allow_system && system_web_re().search(s);
 }
@@ -63,6 +129,10 @@ bool is_valid_web_name(std::string_view s, bool allow_system) {
 
 bool is_valid_topic_name(std::string_view s, bool allow_non_wikiword) {
   if (!basic_ok(s)) return false;
+  if (ascii_only(s)) {
+    if (ascii_wikiword(s) || ascii_acronym(s)) return true;
+    return allow_non_wikiword && !ascii_filtered(s);
+  }
   if (topic_re().search(s)) return true;
   return allow_non_wikiword && !name_filter_re().search(s);
 }

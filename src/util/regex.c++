@@ -26,11 +26,15 @@ Regex::Regex(std::string_view pattern, unsigned extra_options) {
 Regex::~Regex() { pcre2_code_free(code_); }
 
 bool Regex::search(std::string_view subject) const {
-  std::unique_ptr<pcre2_match_data, decltype(&pcre2_match_data_free)> md(
-      pcre2_match_data_create_from_pattern(code_, nullptr), &pcre2_match_data_free);
-  if (!md) throw std::bad_alloc();
+  // One match block per thread, big enough for any pattern's captures.
+  struct Block {
+    pcre2_match_data* md = pcre2_match_data_create(64, nullptr);
+    ~Block() { pcre2_match_data_free(md); }
+  };
+  thread_local Block block;
+  if (!block.md) throw std::bad_alloc();
   int rc = pcre2_match(code_, reinterpret_cast<PCRE2_SPTR>(subject.data()), subject.size(), 0,
-                       0, md.get(), nullptr);
+                       0, block.md, nullptr);
   return rc >= 0;
 }
 

@@ -1,7 +1,9 @@
 // Foswiki's naming rules for webs and topics.
-#include "unit.h"
+#include <cstdlib>
 
 #include "store/names.h"
+#include "util/regex.h"
+#include "unit.h"  // last: cmocka's macros clash with standard headers
 
 using namespace cwiki;
 
@@ -65,12 +67,35 @@ static void helpers(void**) {
   assert_str(ucfirst("1abc"), "1abc");
 }
 
+// The rules written out for ASCII agree with Foswiki's patterns on many
+// random names.
+static void ascii_rules_agree_with_the_patterns(void**) {
+  const Regex wikiword(R"(\A[[:upper:]]+[[:lower:][:digit:]]+[[:upper:]]+[[:alnum:]]*\z)");
+  const Regex topic(R"(\A(?:[[:upper:]]+[[:lower:][:digit:]]+[[:upper:]]+[[:alnum:]]*|[[:upper:]]{3,}s?)\z)");
+  const Regex web(R"(\A(?:[[:upper:]]+[[:alnum:]_]*|_[[:alnum:]_]+)\z)");
+  const Regex filter(R"([\\\s*?~^$@%`"'&|<:;>\[\]#\x00-\x1f])");
+  const char alphabet[] = "AaBbZz09_s -;#%~.()!\t\x01\x7f";
+  std::srand(12345);
+  for (int i = 0; i < 200000; ++i) {
+    std::string name;
+    int len = 1 + std::rand() % 8;
+    for (int k = 0; k < len; ++k) name.push_back(alphabet[std::rand() % (sizeof alphabet - 1)]);
+    if (name.find('.') != std::string::npos) continue;  // '.' is a separator, never in a name
+    if (is_wikiword(name) != wikiword.search(name)) fail_msg("wikiword [%s]", name.c_str());
+    bool t = topic.search(name) || !filter.search(name);
+    if (is_valid_topic_name(name, true) != t) fail_msg("topic [%s]", name.c_str());
+    if (is_valid_topic_name(name, false) != topic.search(name)) fail_msg("strict topic [%s]", name.c_str());
+    if (is_valid_web_component(name) != web.search(name)) fail_msg("web [%s]", name.c_str());
+  }
+}
+
 int main() {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(wikiwords),
       cmocka_unit_test(topic_names),
       cmocka_unit_test(web_names),
       cmocka_unit_test(helpers),
+      cmocka_unit_test(ascii_rules_agree_with_the_patterns),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -43,7 +43,7 @@ ENGINE_OBJ = $(patsubst src/%.c++,$(BUILD)/obj/%.o,$(ENGINE_SRC))
 UNIT_SRC   = $(sort $(wildcard t/unit/*_test.c++))
 UNIT_BIN   = $(patsubst t/unit/%.c++,$(BUILD)/t/%,$(UNIT_SRC))
 
-.PHONY: all deps deb-deps fuzz run test unit unit-asan integration conformance bench install clean deb test-deb
+.PHONY: all deps deb-deps bench-deps fuzz run test unit unit-asan integration conformance bench install clean deb test-deb
 .SECONDARY:
 
 all: $(BUILD)/mod_cwiki.so
@@ -121,7 +121,7 @@ $(BUILD)/obj/bench/%.o: t/bench/%.c++
 
 $(BUILD)/bench/%: $(BUILD)/obj/bench/%.o $(BUILD)/libcwiki.a
 	@mkdir -p $(dir $@)
-	$(CXX) $(CXXFLAGS) -o $@ $< $(BUILD)/libcwiki.a $(LIBS)
+	$(CXX) $(CXXFLAGS) -o $@ $< $(BUILD)/libcwiki.a $(LIBS) -lmd4c-html -lmd4c
 
 CONF_SRC = $(sort $(wildcard t/conformance/*.c++))
 CONF_OBJ = $(patsubst t/conformance/%.c++,$(BUILD)/obj/conformance/%.o,$(CONF_SRC))
@@ -140,8 +140,14 @@ $(BUILD)/t/conformance: $(CONF_OBJ) $(BUILD)/libcwiki.a
 conformance: $(BUILD)/t/conformance
 	@$(BUILD)/t/conformance --floor t/conformance/floors
 
-bench: deps all $(BUILD)/bench/store_bench
+# md4c (the renderer's yardstick) and ab (apache2-utils) for the benchmarks.
+BENCH_PACKAGES = libmd4c-dev libmd4c-html0-dev apache2-utils
+bench-deps:
+	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(BENCH_PACKAGES)"
+
+bench: bench-deps all $(BUILD)/bench/store_bench $(BUILD)/bench/render_bench $(BUILD)/bench/engine_bench
 	@$(BUILD)/bench/store_bench
+	@$(BUILD)/bench/render_bench
 	@CWIKI_MODULE=$(CURDIR)/$(BUILD)/mod_cwiki.so perl -I t/lib t/bench/view.pl
 
 DESTDIR ?=
@@ -163,7 +169,8 @@ fuzz:
 	@$(MAKE) --no-print-directory deps DEB_PACKAGES="$(DEB_PACKAGES) $(FUZZ_PACKAGES)"
 	@mkdir -p build/fuzz/corpus build/fuzz/seeds
 	clang++ -std=c++20 -O1 -g -fsanitize=fuzzer,address,undefined -Isrc \
-	  t/fuzz/render_fuzz.c++ $(ENGINE_SRC) $(LIBS) -o build/fuzz/render_fuzz
+	  t/fuzz/render_fuzz.c++ $(wildcard src/tml/*.c++ src/util/*.c++) src/store/names.c++ \
+	  $(LIBS) -o build/fuzz/render_fuzz
 	@cp t/data/topics/*.txt build/fuzz/seeds/ 2>/dev/null || true
 	@if [ -d "$(CWIKI_SHARED)/foswiki/data" ]; then \
 	  for f in $(CWIKI_SHARED)/foswiki/data/*/*.txt; do cp "$$f" "build/fuzz/seeds/$$(echo "$$f" | md5sum | cut -c1-12).txt"; done; fi

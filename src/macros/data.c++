@@ -5,6 +5,7 @@
 #include <cctype>
 #include <map>
 #include <set>
+#include <unordered_map>
 
 #include "macros/data_format.h"
 #include "macros/data_forms.h"
@@ -632,43 +633,38 @@ const std::map<std::string, std::string>& builtin_filetypes() {
 }
 
 struct IconSpace {
+  bool loaded = false;
+  bool found = false;  // ICONTOPIC names an existing topic
   std::string web, topic;
-  std::map<std::string, std::string> ext2icon;
+  const std::map<std::string, std::string>* ext2icon = nullptr;  // builtin or own
+  std::map<std::string, std::string> own_ext2icon;  // from its _filetypes.txt
+  std::unordered_map<std::string, bool> exists;     // attachment name -> exists
 };
 
 // The topic named by ICONTOPIC and its extension map (its _filetypes.txt, or
-// Foswiki's default one); nullopt when there is no such topic.  What is read
-// is remembered for the request in Session::scratch.
-std::optional<IconSpace> icon_space(Session& s) {
-  auto it = s.scratch.find("#data:icontopic");
-  if (it == s.scratch.end()) {
-    std::string where = "-";
-    if (std::optional<std::string> pref = s.prefs.get("ICONTOPIC")) {
-      std::string name = *pref;
-      while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
-      auto [w, tp] = normalize_web_topic(s, s.base.web, name);
-      if (valid_topic(w, tp) && s.store.topic_exists(w, tp)) {
-        where = w + "\n" + tp;
-        if (auto data = s.store.read_attachment(w, tp, "_filetypes.txt"))
-          s.scratch["#data:filetypes"] = data->substr(0, 1u << 20);
-      } else {
-        s.log.write(LogLevel::warning, 301, "ICONTOPIC " + w + "." + tp + " does not exist");
-      }
-    }
-    it = s.scratch.emplace("#data:icontopic", where).first;
+// Foswiki's default one); nullptr when there is no such topic.  Built once
+// per request, with the attachments looked up so far.
+IconSpace* icon_space(Session& s) {
+  IconSpace& sp = s.memo<IconSpace>("data:icon-space");
+  if (sp.loaded) return sp.found ? &sp : nullptr;
+  sp.loaded = true;
+  std::optional<std::string> pref = s.prefs.get("ICONTOPIC");
+  if (!pref) return nullptr;
+  std::string name = *pref;
+  while (!name.empty() && std::isspace(static_cast<unsigned char>(name.back()))) name.pop_back();
+  auto [w, tp] = normalize_web_topic(s, s.base.web, name);
+  if (!valid_topic(w, tp) || !s.store.topic_exists(w, tp)) {
+    s.log.write(LogLevel::warning, 301, "ICONTOPIC " + w + "." + tp + " does not exist");
+    return nullptr;
   }
-  if (it->second == "-") return std::nullopt;
-  IconSpace sp;
-  size_t nl = it->second.find('\n');
-  sp.web = it->second.substr(0, nl);
-  sp.topic = it->second.substr(nl + 1);
-  auto ft = s.scratch.find("#data:filetypes");
-  if (ft == s.scratch.end()) {
-    sp.ext2icon = builtin_filetypes();
-    return sp;
-  }
+  sp.found = true;
+  sp.web = w;
+  sp.topic = tp;
+  sp.ext2icon = &builtin_filetypes();
+  std::optional<std::string> data = s.store.read_attachment(w, tp, "_filetypes.txt");
+  if (!data) return &sp;
   std::vector<std::string> words;
-  std::string_view v = ft->second;
+  std::string_view v = std::string_view(*data).substr(0, 1u << 20);
   size_t i = 0;
   while (i < v.size()) {
     while (i < v.size() && std::isspace(static_cast<unsigned char>(v[i]))) ++i;
@@ -681,29 +677,37 @@ std::optional<IconSpace> icon_space(Session& s) {
     bool ok = true;
     for (char c : words[k] + words[k + 1])
       if (!std::isalnum(static_cast<unsigned char>(c))) ok = false;
-    if (ok) sp.ext2icon[words[k]] = words[k + 1];
+    if (ok) sp.own_ext2icon[words[k]] = words[k + 1];
   }
-  return sp;
+  sp.ext2icon = &sp.own_ext2icon;
+  return &sp;
+}
+
+bool icon_exists(Session& s, IconSpace& sp, const std::string& file) {
+  auto [it, fresh] = sp.exists.try_emplace(file, false);
+  if (fresh)
+    it->second = is_valid_attachment_name(file) && s.store.attachment_exists(sp.web, sp.topic, file);
+  return it->second;
 }
 
 // _lookupIcon: web/topic/file of the icon for a name or file name.
 std::optional<std::string> lookup_icon(Session& s, const std::string* choice) {
   if (!choice) return std::nullopt;
-  std::optional<IconSpace> sp = icon_space(s);
+  IconSpace* sp = icon_space(s);
   if (!sp) return std::nullopt;
   std::string base = sp->web + "/" + sp->topic + "/";
   for (const char* ext : {".png", ".gif"}) {
     std::string f = *choice + ext;
-    if (is_valid_attachment_name(f) && s.store.attachment_exists(sp->web, sp->topic, f)) return base + f;
+    if (icon_exists(s, *sp, f)) return base + f;
   }
   size_t dot = choice->rfind('.');
   if (dot == std::string::npos || dot + 1 == choice->size()) return std::nullopt;
   std::string ext = choice->substr(dot + 1);
   for (char c : ext)
     if (!std::isalnum(static_cast<unsigned char>(c))) return std::nullopt;
-  auto it = sp->ext2icon.find(ext);
-  if (it == sp->ext2icon.end()) return std::nullopt;
-  if (s.store.attachment_exists(sp->web, sp->topic, it->second + ".png")) return base + it->second + ".png";
+  auto it = sp->ext2icon->find(ext);
+  if (it == sp->ext2icon->end()) return std::nullopt;
+  if (icon_exists(s, *sp, it->second + ".png")) return base + it->second + ".png";
   return base + it->second + ".gif";
 }
 

@@ -1,5 +1,7 @@
 #include "macros/data_templates.h"
 
+#include <unordered_map>
+
 #include "macros/data_util.h"
 #include "tmpl/templates.h"
 
@@ -22,7 +24,19 @@ std::optional<std::string> builtin(std::string_view file, std::string_view def) 
 
 std::optional<std::string> data_template(Session& s, std::string_view file, std::string_view def) {
   Templates& t = templates_of(s);
-  bool found = read_template(s, file).has_value();
+  // Reading `file` again would define the same blocks again: skip it while
+  // no definition has changed since it was read.
+  struct Read {
+    unsigned long long generation;
+    bool found;
+  };
+  auto& reads = s.memo<std::unordered_map<std::string, Read>>("data:template-reads");
+  auto [it, fresh] = reads.try_emplace(std::string(file) + '\x1f' + skin_path(s), Read{0, false});
+  if (fresh || it->second.generation != t.generation()) {
+    it->second.found = t.define(file);
+    it->second.generation = t.generation();
+  }
+  bool found = it->second.found;
   if (!t.have(def)) return found ? std::nullopt : builtin(file, def);
   std::string params = "\"";
   for (char c : def) {

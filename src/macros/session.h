@@ -97,6 +97,15 @@ class Session {
   // Per-request storage for macros that keep state (TOC instances, ...).
   std::unordered_map<std::string, std::string> scratch;
 
+  // Per-request objects a macro builds once and uses again (the icon
+  // table, ...), by a key unique to their type: see memo().
+  template <typename T>
+  T& memo(const std::string& key) {
+    auto& slot = memos_[key];
+    if (!slot) slot = std::make_shared<T>();
+    return *static_cast<T*>(slot.get());
+  }
+
   // The users and groups directory (auth/users.h) of this request, created
   // on first use (see users_of() in macros/data_util.h).
   std::shared_ptr<Users> users;
@@ -114,6 +123,7 @@ class Session {
     std::unordered_map<std::string, std::optional<std::string>> saved_internals;
   };
   std::vector<Context> contexts_;
+  std::unordered_map<std::string, std::shared_ptr<void>> memos_;
   std::unordered_map<std::string, std::shared_ptr<const PrefsLevel>> level_cache_;
 };
 

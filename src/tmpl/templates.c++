@@ -366,6 +366,7 @@ Templates::Chain& Templates::chain_for_write(const std::string& base) {
 // becomes name:_PREV, that one name:_PREV:_PREV, and so on down to the first
 // unset or empty one, which is dropped (Foswiki's rule).
 void Templates::store_def(const std::string& name, std::string value) {
+  ++generation_;
   auto [base, depth] = split_prev(name);
   if (depth > kMaxPrevChain) return;  // deeper than any chain is kept
   Chain& c = chain_for_write(std::string(base));
@@ -397,6 +398,7 @@ void Templates::store_def(const std::string& name, std::string value) {
 }
 
 void Templates::set_param(const std::string& name, const std::string& p, const std::string& v) {
+  ++generation_;
   auto it = vars_.params.find(name);
   if (it == vars_.params.end()) {
     Params copy;
@@ -630,6 +632,7 @@ std::optional<std::string> Templates::read(std::string_view name, std::string_vi
       if (still_valid(hit->deps)) {
         base_ = hit->defs;
         vars_ = Defs();
+        ++generation_;
         pristine_ = false;
         produced_ += hit->produced;
         return hit->text;

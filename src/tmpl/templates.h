@@ -97,6 +97,10 @@ class Templates {
   // True when block `name` is defined.
   bool have(std::string_view name) const;
 
+  // Changes whenever a definition is made or replaced: equal values mean
+  // the same blocks.
+  unsigned long long generation() const { return generation_; }
+
   // Why expansion stopped in this request ("" when it did not), e.g.
   // "template_recursion" with error_param() the block's name.  Foswiki shows
   // an oops page (attention, def template_recursion) in that case.
@@ -158,6 +162,7 @@ class Templates {
   std::unordered_set<std::string> files_;  // read by the current read()
   int depth_ = 0;
   size_t produced_ = 0;
+  unsigned long long generation_ = 0;
   std::string error_, error_param_;
 };
 

@@ -102,35 +102,54 @@ std::vector<std::string> Store::webs(std::string_view parent, bool recursive, bo
     if (dir.empty()) return out;
     prefix = normalize_web(parent) + "/";
   }
-  std::vector<std::string> names = fs_.list(dir);
-  std::sort(names.begin(), names.end());
-  for (const auto& name : names) {
-    if (!is_valid_web_component(name) || (!hidden && name[0] == '_')) continue;
-    std::string full = prefix + name;
-    if (!web_exists(full)) continue;
-    out.push_back(full);
-    if (recursive)
-      for (auto& sub : webs(full, true, hidden)) out.push_back(std::move(sub));
-  }
+  collect_webs(dir, prefix, recursive, hidden, out);
   return out;
+}
+
+// The webs under directory `dir` (whose web path is `prefix`, with its
+// trailing '/'), from the cached listings: one stat() per directory.
+void Store::collect_webs(const std::string& dir, const std::string& prefix, bool recursive,
+                         bool hidden, std::vector<std::string>& out) const {
+  auto l = dir_listing(dir);
+  if (!l) return;
+  for (const auto& name : l->subdirs) {
+    if (!hidden && name[0] == '_') continue;
+    std::string sub = dir + "/" + name;
+    auto sl = dir_listing(sub);
+    if (!sl || !std::binary_search(sl->topics.begin(), sl->topics.end(), "WebPreferences"))
+      continue;
+    out.push_back(prefix + name);
+    if (recursive) collect_webs(sub, out.back() + "/", true, hidden, out);
+  }
 }
 
 std::shared_ptr<const Store::WebListing> Store::listing(std::string_view web) const {
   std::string dir = web_dir(web);
   if (dir.empty()) return nullptr;
+  return dir_listing(dir);
+}
+
+// A directory's topics and possible subwebs, cached and checked by the
+// directory's stat(): adding, removing or renaming an entry changes it.
+std::shared_ptr<const Store::WebListing> Store::dir_listing(const std::string& dir) const {
   FileStat st = fs_.stat(dir);
   if (!st.is_dir) return nullptr;
   if (auto cached = listing_cache_.get(dir, st)) return cached;
   auto l = std::make_shared<WebListing>();
   size_t bytes = sizeof(WebListing);
   for (auto& name : fs_.list(dir)) {
-    if (name.size() <= 4 || !name.ends_with(".txt")) continue;
-    name.resize(name.size() - 4);
-    if (!is_valid_topic_name(name)) continue;
-    bytes += name.size() + 32;
-    l->topics.push_back(std::move(name));
+    if (name.size() > 4 && name.ends_with(".txt")) {
+      name.resize(name.size() - 4);
+      if (!is_valid_topic_name(name)) continue;
+      bytes += name.size() + 32;
+      l->topics.push_back(std::move(name));
+    } else if (is_valid_web_component(name) && fs_.stat(dir + "/" + name).is_dir) {
+      bytes += name.size() + 32;
+      l->subdirs.push_back(std::move(name));
+    }
   }
   std::sort(l->topics.begin(), l->topics.end());
+  std::sort(l->subdirs.begin(), l->subdirs.end());
   listing_cache_.put(dir, st, l, bytes);
   return l;
 }

@@ -164,10 +164,14 @@ class Store {
 
  private:
   struct WebListing {
-    std::vector<std::string> topics;  // sorted
+    std::vector<std::string> topics;   // sorted
+    std::vector<std::string> subdirs;  // directories named as a web can be, sorted
   };
 
   std::shared_ptr<const WebListing> listing(std::string_view web) const;
+  std::shared_ptr<const WebListing> dir_listing(const std::string& dir) const;
+  void collect_webs(const std::string& dir, const std::string& prefix, bool recursive,
+                    bool hidden, std::vector<std::string>& out) const;
   int num_revisions(const std::string& latest, const std::string& hist_dir, bool* implicit) const;
   RevInfo rev_info(const std::string& latest, const std::string& hist_dir, int rev,
                    int latest_rev, bool implicit) const;

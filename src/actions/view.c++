@@ -238,7 +238,7 @@ Response view_action(const Context& ctx) {
   int latest = snap ? snap->info.version : 1;
   int rev = parse_rev(ctx.params.get_or("rev", ""));
   if (snap) {
-    acc = guest_access(ctx.store, cfg, "VIEW", web, snap->doc);
+    acc = guest_access(ctx.store, cfg, "VIEW", web, snap);
     if (acc.allowed && rev > 0 && rev < latest) {
       older = ctx.store.read_rev(web, topic, rev, &err);
       if (!older) {

@@ -90,18 +90,36 @@ std::pair<std::string, std::string> split_web_topic(std::string_view s) {
 
 }  // namespace
 
-AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
-                            std::string_view web, const TopicDoc& topic) {
-  const std::string m(mode);
-  std::optional<std::string> deny_topic, allow_topic;
-  for (auto& s : parse_prefs(topic)) {  // the topic's own settings, Set and Local alike
-    if (s.name == "DENYTOPIC" + m) deny_topic = s.value;
-    if (s.name == "ALLOWTOPIC" + m) allow_topic = s.value;
+TopicAcl topic_acl(const TopicDoc& doc, std::string_view mode) {
+  TopicAcl acl;
+  const std::string deny = "DENYTOPIC" + std::string(mode), allow = "ALLOWTOPIC" + std::string(mode);
+  for (auto& s : parse_prefs(doc)) {  // the topic's own settings, Set and Local alike
+    if (s.name == deny) acl.deny = s.value;
+    if (s.name == allow) acl.allow = s.value;
   }
-  if (deny_topic && !trim(*deny_topic).empty() && guest_in_list(*deny_topic, cfg, true))
+  return acl;
+}
+
+TopicAcl topic_acl(const TopicPtr& snap, std::string_view mode) {
+  TopicAcl acl;
+  if (!snap) return acl;
+  for (const auto& [name, value] : PrefsLevel::of(snap)->topic_access) {
+    std::string_view n = name;
+    if (n.starts_with("DENYTOPIC") && n.substr(9) == mode) acl.deny = value;
+    if (n.starts_with("ALLOWTOPIC") && n.substr(10) == mode) acl.allow = value;
+  }
+  return acl;
+}
+
+namespace {
+
+AccessDecision decide(const Store& store, const Config& cfg, std::string_view mode,
+                      std::string_view web, const TopicAcl& acl) {
+  const std::string m(mode);
+  if (acl.deny && !trim(*acl.deny).empty() && guest_in_list(*acl.deny, cfg, true))
     return {false, "DENYTOPIC" + m + " of this topic excludes guests"};
-  if (has_content(allow_topic)) {
-    if (guest_in_list(*allow_topic, cfg, false)) return {};
+  if (has_content(acl.allow)) {
+    if (guest_in_list(*acl.allow, cfg, false)) return {};
     return {false, "ALLOWTOPIC" + m + " of this topic does not include guests"};
   }
 
@@ -116,7 +134,7 @@ AccessDecision guest_access(const Store& store, const Config& cfg, std::string_v
       prefs.push(store.read(path, "WebPreferences"));
     }
   }
-  if (!deny_topic) {  // a DENYTOPIC, even an empty one, overrides DENYWEB
+  if (!acl.deny) {  // a DENYTOPIC, even an empty one, overrides DENYWEB
     auto deny_web = prefs.get("DENYWEB" + m);
     if (has_content(deny_web) && guest_in_list(*deny_web, cfg, true))
       return {false, "DENYWEB" + m + " of web " + std::string(web) + " excludes guests"};
@@ -125,6 +143,18 @@ AccessDecision guest_access(const Store& store, const Config& cfg, std::string_v
   if (has_content(allow_web) && !guest_in_list(*allow_web, cfg, false))
     return {false, "ALLOWWEB" + m + " of web " + std::string(web) + " does not include guests"};
   return {};
+}
+
+}  // namespace
+
+AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
+                            std::string_view web, const TopicDoc& topic) {
+  return decide(store, cfg, mode, web, topic_acl(topic, mode));
+}
+
+AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
+                            std::string_view web, const TopicPtr& topic) {
+  return decide(store, cfg, mode, web, topic_acl(topic, mode));
 }
 
 }  // namespace cwiki

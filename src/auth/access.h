@@ -12,6 +12,7 @@
 // list is taken not to.
 #pragma once
 
+#include <optional>
 #include <string>
 #include <string_view>
 
@@ -29,5 +30,16 @@ struct AccessDecision {
 // `mode` is VIEW, CHANGE, RENAME, ...
 AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
                             std::string_view web, const TopicDoc& topic);
+// The same for a snapshot of the store (nullptr: a topic that does not
+// exist, judged by its web alone); its settings are parsed once per snapshot.
+AccessDecision guest_access(const Store& store, const Config& cfg, std::string_view mode,
+                            std::string_view web, const TopicPtr& topic);
+
+// The topic's own DENYTOPIC<mode> / ALLOWTOPIC<mode> (nullopt when not set).
+struct TopicAcl {
+  std::optional<std::string> deny, allow;
+};
+TopicAcl topic_acl(const TopicDoc& doc, std::string_view mode);
+TopicAcl topic_acl(const TopicPtr& snap, std::string_view mode);
 
 }  // namespace cwiki

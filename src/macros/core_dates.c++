@@ -107,7 +107,7 @@ std::string revinfo_macro(Session& s, const Attrs& a, const TopicRef& t) {
   int rev = clean_up_rev_id(rev_text);
   std::tie(web, topic) = core_detail::normalize_web_topic(s.cfg, web, topic);
   auto snap = s.store.read(web, topic);
-  if (!may_access(s, "VIEW", web, topic, snap ? &snap->doc : nullptr))
+  if (!may_access(s, "VIEW", web, topic, snap))
     return core_detail::alert("access_denied", {web, topic});
   return expand_standard_escapes(render_revision_info(s, TopicRef{web, topic}, rev, format));
 }

@@ -293,7 +293,7 @@ std::string unescape_simple_params(const std::string& s, ParamCheck& pc) {
   std::string out;
   size_t i = 0;
   while (i < s.size()) {
-    if (s.compare(i, 3, "~[_") == 0) {
+    if (s[i] == '~' && s.compare(i, 3, "~[_") == 0) {
       size_t j = i + 3;
       while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
       if (j > i + 3 && s.compare(j, 2, "~]") == 0) {
@@ -315,7 +315,7 @@ std::string unescape_quant_params(const std::string& s, ParamCheck& pc) {
   std::string out;
   size_t i = 0;
   while (i < s.size()) {
-    if (s.compare(i, 5, "~[*,_") == 0) {
+    if (s[i] == '~' && s.compare(i, 5, "~[*,_") == 0) {
       size_t j = i + 5;
       while (j < s.size() && std::isdigit(static_cast<unsigned char>(s[j]))) ++j;
       if (j > i + 5 && j < s.size() && s[j] == ',') {

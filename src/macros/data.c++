@@ -349,7 +349,7 @@ std::optional<std::string> FORMFIELD(Session& s, const Attrs& a, const TopicRef&
   std::string format = a.has("format") ? *a.get("format") : "$value";
 
   TopicPtr topic = read_topic(s, target, rev);
-  if (topic && !may_access(s, "VIEW", target.web, target.topic, &topic->doc)) topic.reset();
+  if (topic && !may_access(s, "VIEW", target.web, target.topic, topic)) topic.reset();
 
   std::string text;
   const MetaItem* field = topic ? topic->doc.find_named("FIELD", *field_name) : nullptr;

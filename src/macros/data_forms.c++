@@ -95,7 +95,7 @@ void load_options(Session& s, FieldDef& f, std::string_view form_web) {
   if (vals.empty()) {
     auto [w, t] = normalize_web_topic(s, form_web, f.defining_topic.empty() ? f.name : f.defining_topic);
     if (is_valid_web_name(w) && is_valid_topic_name(t)) {
-      if (TopicPtr topic = s.store.read(w, t); topic && may_access(s, "VIEW", w, t, &topic->doc)) {
+      if (TopicPtr topic = s.store.read(w, t); topic && may_access(s, "VIEW", w, t, topic)) {
         std::string text = expand_inner(s, topic->doc.text, TopicRef{w, t});
         bool in_block = false;
         size_t pos = 0;
@@ -195,7 +195,7 @@ std::shared_ptr<const FormDef> load_form(Session& s, std::string_view web, std::
   if (!is_valid_web_name(fw) || !is_valid_topic_name(ft)) return nullptr;
   TopicPtr topic = s.store.read(fw, ft);
   if (!topic) return nullptr;
-  if (!may_access(s, "VIEW", fw, ft, &topic->doc)) return nullptr;
+  if (!may_access(s, "VIEW", fw, ft, topic)) return nullptr;
   auto form = std::make_shared<FormDef>();
   form->web = fw;
   form->topic = ft;

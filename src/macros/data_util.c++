@@ -2,7 +2,9 @@
 
 #include <cctype>
 #include <ctime>
+#include <functional>
 #include <map>
+#include <unordered_map>
 
 #include "auth/access.h"
 #include "macros/data_regex.h"
@@ -153,24 +155,19 @@ std::string current_cuid(Session& s) {
   return c;
 }
 
-bool may_access(Session& s, std::string_view mode, std::string_view web, std::string_view topic,
-                const TopicDoc* doc) {
+namespace {
+
+// The decision for the request's user, given the topic's own settings.
+bool decide_access(Session& s, const std::string& cuid, std::string_view mode,
+                   std::string_view web, bool has_topic, const TopicAcl& acl,
+                   const std::function<AccessDecision()>& guest) {
   Users& u = users_of(s);
-  std::string cuid = current_cuid(s);
   if (u.is_admin(cuid)) return true;
-  TopicPtr snap;
-  TopicDoc empty;
-  if (!doc) {
-    if (!topic.empty()) snap = s.store.read(web, topic);
-    doc = snap ? &snap->doc : &empty;
-  }
   const std::string m(mode);
   std::optional<std::string> deny_topic, allow_topic;
-  if (!topic.empty()) {
-    for (auto& p : parse_prefs(*doc)) {
-      if (p.name == "DENYTOPIC" + m) deny_topic = p.value;
-      if (p.name == "ALLOWTOPIC" + m) allow_topic = p.value;
-    }
+  if (has_topic) {
+    deny_topic = acl.deny;
+    allow_topic = acl.allow;
   }
   // Without topic settings the web decides: remember its answer for the request.
   std::string key;
@@ -180,7 +177,7 @@ bool may_access(Session& s, std::string_view mode, std::string_view web, std::st
   }
   bool ok;
   if (cuid == kGuestCuid) {
-    ok = guest_access(s.store, s.cfg, mode, web, *doc).allowed;
+    ok = guest().allowed;
   } else {
     // a registered user: the same rules, with groups resolved
     ok = true;
@@ -200,6 +197,41 @@ bool may_access(Session& s, std::string_view mode, std::string_view web, std::st
     }
   }
   if (!key.empty()) s.scratch[key] = ok ? "1" : "0";
+  return ok;
+}
+
+}  // namespace
+
+bool may_access(Session& s, std::string_view mode, std::string_view web, std::string_view topic,
+                const TopicDoc* doc) {
+  if (!doc) return may_access(s, mode, web, topic, topic.empty() ? nullptr : s.store.read(web, topic));
+  TopicAcl acl = topic.empty() ? TopicAcl{} : topic_acl(*doc, mode);
+  return decide_access(s, current_cuid(s), mode, web, !topic.empty(), acl,
+                       [&] { return guest_access(s.store, s.cfg, mode, web, *doc); });
+}
+
+bool may_access(Session& s, std::string_view mode, std::string_view web, std::string_view topic,
+                const TopicPtr& snap) {
+  // Asked again and again for the same topics (IF, INCLUDE, links): the
+  // answer is kept for the request, with the snapshot it was given for.
+  struct Answer {
+    TopicPtr snap;
+    bool ok;
+  };
+  auto& answers = s.memo<std::unordered_map<std::string, Answer>>("data:access");
+  const std::string cuid = current_cuid(s);
+  std::string key = cuid;
+  for (std::string_view part : {mode, web, topic}) {
+    key += '\n';
+    key.append(part);
+  }
+  auto it = answers.find(key);
+  if (it != answers.end() && it->second.snap == snap) return it->second.ok;
+  TopicAcl acl = topic.empty() ? TopicAcl{} : topic_acl(snap, mode);
+  bool ok = decide_access(s, cuid, mode, web, !topic.empty(), acl, [&] {
+    return guest_access(s.store, s.cfg, mode, web, topic.empty() ? TopicPtr() : snap);
+  });
+  answers[key] = Answer{snap, ok};
   return ok;
 }
 

@@ -33,6 +33,10 @@ std::string current_cuid(Session& s);
 // users by the same rules with their groups resolved.
 bool may_access(Session& s, std::string_view mode, std::string_view web, std::string_view topic,
                 const TopicDoc* doc = nullptr);
+// The same for a snapshot of the store (nullptr: the topic does not exist);
+// the answer is remembered for the request.
+bool may_access(Session& s, std::string_view mode, std::string_view web, std::string_view topic,
+                const TopicPtr& snap);
 
 // The value of setting `name` for web `web` (DefaultPreferences, the site
 // preferences and the WebPreferences of the web and its parents, with

@@ -328,9 +328,7 @@ std::string include_url(Session& s, const Control& c, const Attrs& params) {
           !is_valid_attachment_name(file) || !s.store.attachment_exists(web, topic, file))
         return include_warning(c, "bad_attachment", {url});
       if (web != normalize_web(c.including.web) || topic != c.including.topic) {
-        auto snap = s.store.read(web, topic);
-        TopicDoc empty;
-        if (!guest_access(s.store, s.cfg, "VIEW", web, snap ? snap->doc : empty).allowed)
+        if (!guest_access(s.store, s.cfg, "VIEW", web, s.store.read(web, topic)).allowed)
           return include_warning(c, "access_denied", {web + "." + topic});
       }
       auto data = s.store.read_attachment(web, topic, file);
@@ -415,8 +413,7 @@ std::string include_topic(Session& s, const Control& c, const Attrs& params, std
   // Access follows the latest revision's settings, also when an older
   // revision is included (as Foswiki's preferences always do).
   TopicPtr latest = s.store.read(web, topic);
-  TopicDoc none;
-  if (!guest_access(s.store, s.cfg, "VIEW", web, latest ? latest->doc : none).allowed) {
+  if (!guest_access(s.store, s.cfg, "VIEW", web, latest).allowed) {
     error = "access_denied";
     return include_warning(c, "access_denied", {web + "." + topic, ""});
   }

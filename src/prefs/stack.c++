@@ -52,7 +52,11 @@ void split_names(std::string_view list, std::vector<std::string>& out) {
 
 std::shared_ptr<const PrefsLevel> PrefsLevel::from_topic(const TopicDoc& doc) {
   auto l = std::make_shared<PrefsLevel>();
-  for (auto& s : parse_prefs(doc)) (s.local ? l->local : l->set)[s.name] = clean_value(s.value);
+  for (auto& s : parse_prefs(doc)) {
+    if (s.name.starts_with("DENYTOPIC") || s.name.starts_with("ALLOWTOPIC"))
+      l->topic_access.emplace_back(s.name, s.value);
+    (s.local ? l->local : l->set)[s.name] = clean_value(s.value);
+  }
   if (auto it = l->set.find("FINALPREFERENCES"); it != l->set.end())
     split_names(it->second, l->final_names);
   return l;

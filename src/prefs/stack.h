@@ -29,6 +29,9 @@ struct PrefsLevel {
   std::unordered_map<std::string, std::string> set;    // `Set` and META:PREFERENCE type Set
   std::unordered_map<std::string, std::string> local;  // `Local`
   std::vector<std::string> final_names;                // from its FINALPREFERENCES
+  // The topic's DENYTOPIC* / ALLOWTOPIC* settings, Set and Local alike, raw,
+  // in the order they appear (a later one overrides an earlier one).
+  std::vector<std::pair<std::string, std::string>> topic_access;
 
   static std::shared_ptr<const PrefsLevel> from_topic(const TopicDoc& doc);
   static std::shared_ptr<const PrefsLevel> empty();

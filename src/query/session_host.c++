@@ -14,7 +14,7 @@ SessionHost::~SessionHost() = default;
 
 std::shared_ptr<const TopicObject> SessionHost::load(std::string_view web, std::string_view topic) {
   auto t = Host::load(web, topic);
-  if (t->snap && !may_access(s_, "VIEW", t->web, t->topic, &t->snap->doc)) {
+  if (t->snap && !may_access(s_, "VIEW", t->web, t->topic, t->snap)) {
     auto hidden = std::make_shared<TopicObject>(*t);
     hidden->snap = nullptr;
     return hidden;

@@ -146,9 +146,15 @@ std::vector<std::string> split_commas_and_spaces(std::string_view s) {
 
 // split /SEP/ for a literal separator.
 std::vector<std::string> split_on(std::string_view s, std::string_view sep) {
-  return perl_split(s, [sep](std::string_view t, size_t i) -> size_t {
-    return t.substr(i).starts_with(sep) ? sep.size() : 0;
-  });
+  std::vector<std::string> out;
+  size_t field = 0;
+  for (size_t at = s.find(sep); at != std::string_view::npos; at = s.find(sep, field)) {
+    out.emplace_back(s.substr(field, at - field));
+    field = at + sep.size();
+  }
+  out.emplace_back(s.substr(field));
+  while (!out.empty() && out.back().empty()) out.pop_back();
+  return out;
 }
 
 std::string join(const std::vector<std::string>& v, std::string_view sep) {
@@ -469,7 +475,7 @@ std::optional<std::string> Templates::read_topic_template(const std::string& web
   }
   TopicPtr snap = s_.store.read(web, topic);
   if (!snap) return std::nullopt;
-  if (!guest_access(s_.store, s_.cfg, "VIEW", web, snap->doc).allowed) return std::nullopt;
+  if (!guest_access(s_.store, s_.cfg, "VIEW", web, snap).allowed) return std::nullopt;
   return decomment(snap->doc.text);
 }
 
@@ -508,7 +514,7 @@ std::optional<std::string> Templates::read_file(std::string name, std::string_vi
     if (topic_exists(tweb, user_name)) {
       TopicPtr snap = s_.store.read(tweb, user_name);
       if (snap) {
-        if (!guest_access(s_.store, s_.cfg, "VIEW", tweb, snap->doc).allowed)
+        if (!guest_access(s_.store, s_.cfg, "VIEW", tweb, snap).allowed)
           return "<span class='foswikiAlert'>\nNo permission to view " + user_web + "." +
                  user_name + "\n</span>";
         return decomment(snap->doc.text);

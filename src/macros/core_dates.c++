@@ -28,20 +28,18 @@ bool has_token(std::string_view s, std::initializer_list<std::string_view> names
 // Replaces "$name" (case-sensitive, anywhere) by what `fn` gives.
 template <typename Fn>
 void subst(std::string& s, std::string_view name, Fn fn) {
-  if (s.find('$') == std::string::npos) return;
   std::string out;
-  size_t i = 0;
-  bool changed = false;
-  while (i < s.size()) {
-    if (s[i] == '$' && s.compare(i + 1, name.size(), name) == 0) {
-      out += fn();
-      i += 1 + name.size();
-      changed = true;
-      continue;
-    }
-    out.push_back(s[i++]);
+  size_t done = 0;
+  for (size_t i = s.find('$'); i != std::string::npos; i = s.find('$', i + 1)) {
+    if (s.compare(i + 1, name.size(), name) != 0) continue;
+    out.append(s, done, i - done);
+    out += fn();
+    done = i + 1 + name.size();
+    i = done - 1;
   }
-  if (changed) s.swap(out);
+  if (done == 0) return;
+  out.append(s, done);
+  s.swap(out);
 }
 
 // What the cUID of a revision's author is called: login, wiki name and
@@ -175,24 +173,22 @@ std::string render_revision_info(Session& s, const TopicRef& t, int rev, std::st
   // the composite date tokens, each on its own
   {
     std::string out;
-    size_t i = 0;
-    bool changed = false;
-    while (i < value.size()) {
-      if (value[i] == '$') {
-        bool hit = false;
-        for (std::string_view tok : {"rcs", "longdate", "isotz", "iso", "http", "email"}) {
-          if (value.compare(i + 1, tok.size(), tok) == 0) {
-            out += format_time(info.date, "$" + std::string(tok), zone, date_format);
-            i += 1 + tok.size();
-            hit = changed = true;
-            break;
-          }
+    size_t done = 0;
+    for (size_t i = value.find('$'); i != std::string::npos; i = value.find('$', i + 1)) {
+      for (std::string_view tok : {"rcs", "longdate", "isotz", "iso", "http", "email"}) {
+        if (value.compare(i + 1, tok.size(), tok) == 0) {
+          out.append(value, done, i - done);
+          out += format_time(info.date, "$" + std::string(tok), zone, date_format);
+          done = i + 1 + tok.size();
+          i = done - 1;
+          break;
         }
-        if (hit) continue;
       }
-      out.push_back(value[i++]);
     }
-    if (changed) value.swap(out);
+    if (done > 0) {
+      out.append(value, done);
+      value.swap(out);
+    }
   }
   if (has_token(value, {"year", "ye", "week", "web", "wday", "username", "tz", "seconds", "sec",
                         "rcs", "month", "mo", "minutes", "min", "longdate", "hours", "hou", "epoch",

@@ -408,6 +408,8 @@ std::string access_keys(const std::string& s) {
 std::string maketext_macro(Session& s, const Attrs& a) {
   std::string str = first_true({a.default_value(), a.get("string")}, "");
   if (str.empty()) return "";
+  // Most strings are plain words: nothing to escape, no parameter, no access key.
+  if (str.find_first_of("[]~&") == std::string::npos) return maketext(str, {});
   // escape every bracket, then undo doubled escapes
   std::string esc;
   for (char c : str) {

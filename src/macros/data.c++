@@ -461,22 +461,20 @@ std::optional<std::string> PARENTTOPIC(Session& s, const Attrs& a, const TopicRe
 // $name followed by no word character (Perl's \$name\b).
 std::string replace_word_token(std::string_view text, std::string_view name, std::string_view value) {
   std::string out;
-  for (size_t i = 0; i < text.size();) {
+  size_t done = 0;
+  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
     size_t n = token_at(text, i, name, false);
-    if (n) {
-      size_t after = i + n;
-      bool word = after < text.size() &&
-                  (std::isalnum(static_cast<unsigned char>(text[after])) || text[after] == '_' ||
-                   static_cast<unsigned char>(text[after]) >= 0x80);
-      if (!word) {
-        out.append(value);
-        i = after;
-        continue;
-      }
-    }
-    out.push_back(text[i++]);
+    if (!n) continue;
+    size_t after = i + n;
+    bool word = after < text.size() &&
+                (std::isalnum(static_cast<unsigned char>(text[after])) || text[after] == '_' ||
+                 static_cast<unsigned char>(text[after]) >= 0x80);
+    if (word) continue;
+    out.append(text.substr(done, i - done)).append(value);
+    done = after;
+    i = after - 1;
   }
-  return out;
+  return out.append(text.substr(done));
 }
 
 std::string marker_for(const std::string& selection, const std::string& item, const std::string& marker) {

@@ -46,16 +46,15 @@ template <class M>
 std::string replace_tokens(std::string_view text, M match, const std::string& value) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    size_t n = text[i] == '$' ? match(text, i) : 0;
-    if (n) {
-      out += value;
-      i += n;
-    } else {
-      out.push_back(text[i++]);
+  size_t done = 0;
+  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
+    if (size_t n = match(text, i)) {
+      out.append(text.substr(done, i - done)).append(value);
+      done = i + n;
+      i = done - 1;
     }
   }
-  return out;
+  return out.append(text.substr(done));
 }
 
 std::string two(int v) {
@@ -378,16 +377,15 @@ std::string replace_token(std::string_view text, std::string_view name, std::str
                           bool allow_parens) {
   std::string out;
   out.reserve(text.size());
-  for (size_t i = 0; i < text.size();) {
-    size_t n = token_at(text, i, name, allow_parens);
-    if (n) {
-      out.append(value);
-      i += n;
-    } else {
-      out.push_back(text[i++]);
+  size_t done = 0;
+  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
+    if (size_t n = token_at(text, i, name, allow_parens)) {
+      out.append(text.substr(done, i - done)).append(value);
+      done = i + n;
+      i = done - 1;
     }
   }
-  return out;
+  return out.append(text.substr(done));
 }
 
 std::vector<std::string> split_comma_list(std::string_view s) {

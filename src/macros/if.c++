@@ -137,7 +137,7 @@ std::optional<std::string> if_macro(Session& s, const Attrs& attrs, const TopicR
   std::string texpr = d ? *d : "";
   Reentry guard(s, "IF", texpr);
   if (guard.blocked()) return std::string();
-  query::ParseResult p = query::parse(texpr, query::Dialect::condition);
+  query::ParseResult p = query::parse_cached(texpr, query::Dialect::condition);
   if (!p.ok()) return inline_alert({"IF{", stringify(attrs), "}:", p.error});
   query::SessionHost host(s);
   query::EvalResult r = query::evaluate(*p.expr, host, host.topic(topic));
@@ -171,7 +171,7 @@ std::optional<std::string> query_macro(Session& s, const Attrs& attrs, const Top
 
   Reentry guard(s, "QUERY", expr);
   if (guard.blocked()) return std::string();
-  query::ParseResult p = query::parse(expr, query::Dialect::query);
+  query::ParseResult p = query::parse_cached(expr, query::Dialect::query);
   if (!p.ok()) return inline_alert({"QUERY{", stringify(attrs), "}:", p.error});
   query::EvalResult r = query::evaluate(*p.expr, host, tom);
   if (!r.ok()) return inline_alert({"QUERY{", stringify(attrs), "}:", r.error});

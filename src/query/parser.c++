@@ -4,7 +4,9 @@
 #include <cerrno>
 #include <cmath>
 #include <cstdlib>
+#include <mutex>
 #include <stdexcept>
+#include <unordered_map>
 
 namespace cwiki::query {
 namespace {
@@ -512,6 +514,23 @@ std::string_view op_name(Op op) {
 }
 
 ParseResult parse(std::string_view text, Dialect dialect) { return Parser(text, dialect).run(); }
+
+ParseResult parse_cached(std::string_view text, Dialect dialect) {
+  if (text.size() > kMaxCachedSource) return parse(text, dialect);
+  static std::mutex mu;
+  static std::unordered_map<std::string, ParseResult> cache;
+  std::string key(1, static_cast<char>('0' + static_cast<int>(dialect)));
+  key.append(text);
+  {
+    std::lock_guard<std::mutex> g(mu);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  ParseResult r = parse(text, dialect);
+  std::lock_guard<std::mutex> g(mu);
+  if (cache.size() >= kMaxCachedExprs) cache.clear();  // a new generation
+  cache.emplace(std::move(key), r);
+  return r;
+}
 
 std::string Expr::to_string() const {
   if (nodes_.empty()) return {};

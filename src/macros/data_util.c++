@@ -145,13 +145,18 @@ Users& users_of(Session& s) {
 }
 
 std::string current_cuid(Session& s) {
-  auto it = s.scratch.find("#data:cuid");
-  if (it != s.scratch.end() && s.scratch["#data:cuid-of"] == s.cuid + "\n" + s.login)
-    return it->second;
-  std::string c = users_of(s).resolve(s.cuid, s.login);
-  s.scratch["#data:cuid"] = c;
-  s.scratch["#data:cuid-of"] = s.cuid + "\n" + s.login;
-  return c;
+  struct Resolved {
+    bool done = false;
+    std::string cuid, login, result;
+  };
+  auto& r = s.memo<Resolved>("data:cuid");
+  if (!r.done || r.cuid != s.cuid || r.login != s.login) {
+    r.result = users_of(s).resolve(s.cuid, s.login);
+    r.cuid = s.cuid;
+    r.login = s.login;
+    r.done = true;
+  }
+  return r.result;
 }
 
 namespace {

@@ -9,7 +9,7 @@
 #include <algorithm>
 #include <cctype>
 
-#include "auth/access.h"
+#include "macros/data_util.h"
 #include "macros/expand.h"
 #include "macros/include_macros.h"
 #include "macros/include_util.h"
@@ -328,7 +328,7 @@ std::string include_url(Session& s, const Control& c, const Attrs& params) {
           !is_valid_attachment_name(file) || !s.store.attachment_exists(web, topic, file))
         return include_warning(c, "bad_attachment", {url});
       if (web != normalize_web(c.including.web) || topic != c.including.topic) {
-        if (!guest_access(s.store, s.cfg, "VIEW", web, s.store.read(web, topic)).allowed)
+        if (!may_access(s, "VIEW", web, topic, s.store.read(web, topic)))
           return include_warning(c, "access_denied", {web + "." + topic});
       }
       auto data = s.store.read_attachment(web, topic, file);
@@ -413,7 +413,7 @@ std::string include_topic(Session& s, const Control& c, const Attrs& params, std
   // Access follows the latest revision's settings, also when an older
   // revision is included (as Foswiki's preferences always do).
   TopicPtr latest = s.store.read(web, topic);
-  if (!guest_access(s.store, s.cfg, "VIEW", web, latest).allowed) {
+  if (!may_access(s, "VIEW", web, topic, latest)) {
     error = "access_denied";
     return include_warning(c, "access_denied", {web + "." + topic, ""});
   }

@@ -13,7 +13,7 @@
 #include <cctype>
 #include <set>
 
-#include "auth/access.h"
+#include "macros/data_util.h"
 #include "macros/expand.h"
 #include "macros/include_util.h"
 #include "site/urls.h"
@@ -170,7 +170,7 @@ std::optional<std::string> toc_macro(Session& s, const Attrs& a, const TopicRef&
       if (is_valid_web_name(w) && is_valid_topic_name(t, true)) snap = s.store.read(w, t);
       TopicDoc empty;
       const TopicDoc& doc = snap ? snap->doc : empty;
-      if (!guest_access(s.store, s.cfg, "VIEW", w, snap).allowed)
+      if (!may_access(s, "VIEW", w, t, snap))
         return inline_alert("access_denied", {w, t});
       text = doc.text;
     }

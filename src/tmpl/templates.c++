@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <memory>
 
-#include "auth/access.h"
+#include "macros/data_util.h"
 #include "macros/expand.h"
 #include "store/cache.h"
 #include "store/fs.h"
@@ -475,7 +475,7 @@ std::optional<std::string> Templates::read_topic_template(const std::string& web
   }
   TopicPtr snap = s_.store.read(web, topic);
   if (!snap) return std::nullopt;
-  if (!guest_access(s_.store, s_.cfg, "VIEW", web, snap).allowed) return std::nullopt;
+  if (!may_access(s_, "VIEW", web, topic, snap)) return std::nullopt;
   return decomment(snap->doc.text);
 }
 
@@ -514,7 +514,7 @@ std::optional<std::string> Templates::read_file(std::string name, std::string_vi
     if (topic_exists(tweb, user_name)) {
       TopicPtr snap = s_.store.read(tweb, user_name);
       if (snap) {
-        if (!guest_access(s_.store, s_.cfg, "VIEW", tweb, snap).allowed)
+        if (!may_access(s_, "VIEW", tweb, user_name, snap))
           return "<span class='foswikiAlert'>\nNo permission to view " + user_web + "." +
                  user_name + "\n</span>";
         return decomment(snap->doc.text);
@@ -941,16 +941,32 @@ std::optional<std::string> read_view_template(Session& s, bool topic_exists,
 void substitute_view_tokens(std::string& tmpl, std::string_view rev_title,
                             std::string_view rev_arg, bool indexable,
                             const std::string* revisions) {
-  replace_all(tmpl, "%REVTITLE%", rev_title);
-  replace_all(tmpl, "%REVARG%", rev_arg);
-  if (revisions) replace_all(tmpl, "%REVISIONS%", *revisions);
+  // One pass for the three tokens (the template is long, with many a '%').
+  std::string out;
+  size_t done = 0;
+  for (size_t at = tmpl.find("%RE"); at != std::string::npos; at = tmpl.find("%RE", at + 1)) {
+    std::string_view rest = std::string_view(tmpl).substr(at);
+    std::string_view token, value;
+    if (rest.starts_with("%REVTITLE%")) token = "%REVTITLE%", value = rev_title;
+    else if (rest.starts_with("%REVARG%")) token = "%REVARG%", value = rev_arg;
+    else if (revisions && rest.starts_with("%REVISIONS%")) token = "%REVISIONS%", value = *revisions;
+    else continue;
+    if (out.empty()) out.reserve(tmpl.size());
+    out.append(tmpl, done, at - done).append(value);
+    done = at + token.size();
+    at = done - 1;
+  }
+  if (done > 0) {
+    out.append(tmpl, done, std::string::npos);
+    tmpl = std::move(out);
+    out.clear();
+  }
   if (!indexable) return;
   constexpr std::string_view kTag = "<meta name=\"robots\"";
   auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
-  std::string out;
   size_t i = 0;
-  for (size_t at = 0; at + kTag.size() <= tmpl.size(); ++at) {
-    if (tmpl[at] != '<') continue;
+  for (size_t at = tmpl.find('<'); at != std::string::npos && at + kTag.size() <= tmpl.size();
+       at = tmpl.find('<', at + 1)) {
     bool match = true;
     for (size_t k = 0; k < kTag.size() && match; ++k) match = lower(tmpl[at + k]) == kTag[k];
     if (!match) continue;

@@ -742,21 +742,21 @@ std::optional<std::string> ICON(Session& s, const Attrs& a, const TopicRef&) {
   std::string html = data_template(s, "icons", "icon:image").value_or("");
   html = [&] {
     std::string out;
-    for (size_t i = 0; i < html.size();) {
-      if (html.compare(i, 5, "%URL%") == 0) {
-        out += url;
-        i += 5;
-      } else if (html.compare(i, 7, "%WIDTH%") == 0 || html.compare(i, 8, "%HEIGHT%") == 0) {
-        out += "16";
-        i += html[i + 1] == 'W' ? 7 : 8;
-      } else if (html.compare(i, 5, "%ALT%") == 0) {
-        out += alt;
-        i += 5;
-      } else {
-        out.push_back(html[i++]);
-      }
+    size_t done = 0;
+    for (size_t i = html.find('%'); i != std::string::npos; i = html.find('%', i + 1)) {
+      std::string_view rest = std::string_view(html).substr(i);
+      std::string_view value;
+      size_t n = 0;
+      if (rest.starts_with("%URL%")) value = url, n = 5;
+      else if (rest.starts_with("%WIDTH%")) value = "16", n = 7;
+      else if (rest.starts_with("%HEIGHT%")) value = "16", n = 8;
+      else if (rest.starts_with("%ALT%")) value = alt, n = 5;
+      else continue;
+      out.append(html, done, i - done).append(value);
+      done = i + n;
+      i = done - 1;
     }
-    return out;
+    return out.append(html, done, std::string::npos);
   }();
   std::string quote = or_default(a, "quote", "");
   if (quote.empty() || html.find(quote) != std::string::npos) return html;

@@ -1,8 +1,8 @@
 #include "auth/access.h"
 
-#include <map>
+#include <algorithm>
+#include <memory>
 #include <optional>
-#include <set>
 #include <vector>
 
 #include "prefs/prefs.h"
@@ -57,29 +57,27 @@ bool guest_in_list(std::string_view list, const Config& cfg, bool unknown_means)
   return false;
 }
 
-// Values of the web-level preferences after the cascade, with finalisation.
+// Values of the web-level preferences after the cascade, with finalisation:
+// a level's value counts unless a level below it made the name final.
 class WebPrefs {
  public:
   void push(const TopicPtr& topic) {
-    if (!topic) return;
-    auto level = PrefsLevel::of(topic);
-    for (const char* name : {"DENYWEBVIEW", "ALLOWWEBVIEW", "DENYWEBCHANGE", "ALLOWWEBCHANGE",
-                             "DENYWEBRENAME", "ALLOWWEBRENAME", "DENYWEBHISTORY", "ALLOWWEBHISTORY",
-                             "DENYWEBRAW", "ALLOWWEBRAW"}) {
-      auto it = level->set.find(name);
-      if (it != level->set.end() && !final_.count(name)) values_[name] = it->second;
-    }
-    for (const auto& name : level->final_names) final_.insert(name);
+    if (topic) levels_.push_back(PrefsLevel::of(topic));
   }
   std::optional<std::string> get(const std::string& name) const {
-    auto it = values_.find(name);
-    if (it == values_.end()) return std::nullopt;
-    return it->second;
+    std::optional<std::string> value;
+    for (const auto& level : levels_) {
+      for (const auto& [n, v] : level->web_access)
+        if (n == name) value = v;
+      if (std::find(level->final_names.begin(), level->final_names.end(), name) !=
+          level->final_names.end())
+        break;
+    }
+    return value;
   }
 
  private:
-  std::map<std::string, std::string> values_;
-  std::set<std::string> final_;
+  std::vector<std::shared_ptr<const PrefsLevel>> levels_;
 };
 
 std::pair<std::string, std::string> split_web_topic(std::string_view s) {

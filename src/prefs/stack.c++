@@ -57,6 +57,9 @@ std::shared_ptr<const PrefsLevel> PrefsLevel::from_topic(const TopicDoc& doc) {
       l->topic_access.emplace_back(s.name, s.value);
     (s.local ? l->local : l->set)[s.name] = clean_value(s.value);
   }
+  for (const auto& [name, value] : l->set)
+    if (name.starts_with("DENYWEB") || name.starts_with("ALLOWWEB"))
+      l->web_access.emplace_back(name, value);
   if (auto it = l->set.find("FINALPREFERENCES"); it != l->set.end())
     split_names(it->second, l->final_names);
   return l;

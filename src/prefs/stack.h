@@ -32,6 +32,8 @@ struct PrefsLevel {
   // The topic's DENYTOPIC* / ALLOWTOPIC* settings, Set and Local alike, raw,
   // in the order they appear (a later one overrides an earlier one).
   std::vector<std::pair<std::string, std::string>> topic_access;
+  // Its DENYWEB* / ALLOWWEB* Set values (a web's access settings), by name.
+  std::vector<std::pair<std::string, std::string>> web_access;
 
   static std::shared_ptr<const PrefsLevel> from_topic(const TopicDoc& doc);
   static std::shared_ptr<const PrefsLevel> empty();

@@ -164,7 +164,16 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
     stack.push_back(std::move(top));
     top = "%";
   }
-  for (auto it = stack.rbegin(); it != stack.rend(); ++it) top.insert(0, *it);
+  if (!stack.empty()) {  // what never closed, in order
+    size_t total = top.size();
+    for (const auto& part : stack) total += part.size();
+    std::string joined;
+    joined.reserve(total);
+    for (const auto& part : stack) joined += part;
+    joined += top;
+    top.swap(joined);
+  }
+  if (verbatim.empty()) return top;
   return put_back_blocks(top, verbatim, "verbatim");
 }
 

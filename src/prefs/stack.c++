@@ -97,26 +97,38 @@ std::shared_ptr<const PrefsLevel> PrefsLevel::empty() {
   return e;
 }
 
+void PrefsStack::define(std::string_view name, uint32_t level) {
+  auto [it, added] = top_.try_emplace(name, level);
+  if (added) {
+    undo_.push_back(Undo{name, level, kNone});
+  } else if (it->second != level) {
+    undo_.push_back(Undo{it->first, level, it->second});
+    it->second = level;
+  }
+}
+
 void PrefsStack::push(std::shared_ptr<const PrefsLevel> level) {
-  size_t idx = levels_.size();
-  for (const auto& [name, value] : level->set)
-    if (!final_.count(name)) defined_[name].push_back(idx);
-  for (const auto& name : level->final_names) final_.emplace(name, idx);
-  levels_.push_back(Level{std::move(level), {}});
+  const auto idx = static_cast<uint32_t>(levels_.size());
+  levels_.push_back(std::make_unique<Level>(Level{std::move(level), {}}));
+  const PrefsLevel& l = *levels_.back()->fixed;
+  for (const auto& [name, value] : l.set)
+    if (!final_.count(name)) define(name, idx);
+  for (const auto& name : l.final_names) final_.try_emplace(name, idx);
 }
 
 void PrefsStack::push_session_level() { push(PrefsLevel::empty()); }
 
 void PrefsStack::restore(size_t size) {
   if (size >= levels_.size()) return;
-  levels_.resize(size);
+  while (!undo_.empty() && undo_.back().level >= size) {
+    const Undo& u = undo_.back();
+    if (u.prev == kNone) top_.erase(u.name);
+    else top_.find(u.name)->second = u.prev;
+    undo_.pop_back();
+  }
   for (auto it = final_.begin(); it != final_.end();)
     it = it->second >= size ? final_.erase(it) : std::next(it);
-  for (auto it = defined_.begin(); it != defined_.end();) {
-    auto& v = it->second;
-    while (!v.empty() && v.back() >= size) v.pop_back();
-    it = v.empty() ? defined_.erase(it) : std::next(it);
-  }
+  levels_.resize(size);
 }
 
 std::optional<std::string> PrefsStack::internal(const std::string& name) const {
@@ -125,21 +137,20 @@ std::optional<std::string> PrefsStack::internal(const std::string& name) const {
   return it->second;
 }
 
-std::optional<std::string> PrefsStack::get(std::string_view name_view) const {
-  std::string name(name_view);
+std::optional<std::string> PrefsStack::get(std::string_view name) const {
   if (auto it = internals_.find(name); it != internals_.end()) return it->second;
   // A Local value of the topic level (the one below the session level).
   if (levels_.size() >= 2) {
     size_t topic_level = levels_.size() - 2;
     auto f = final_.find(name);
     if (f == final_.end() || f->second >= topic_level) {
-      const auto& local = levels_[topic_level].fixed->local;
+      const auto& local = levels_[topic_level]->fixed->local;
       if (auto it = local.find(name); it != local.end()) return it->second;
     }
   }
-  auto d = defined_.find(name);
-  if (d == defined_.end() || d->second.empty()) return std::nullopt;
-  const Level& l = levels_[d->second.back()];
+  auto d = top_.find(name);
+  if (d == top_.end()) return std::nullopt;
+  const Level& l = *levels_[d->second];
   if (auto it = l.session.find(name); it != l.session.end()) return it->second;
   if (auto it = l.fixed->set.find(name); it != l.fixed->set.end()) return it->second;
   return std::nullopt;
@@ -147,31 +158,30 @@ std::optional<std::string> PrefsStack::get(std::string_view name_view) const {
 
 std::vector<std::string> PrefsStack::names() const {
   std::vector<std::string> out;
-  out.reserve(defined_.size());
-  for (const auto& [name, levels] : defined_)
-    if (!levels.empty()) out.push_back(name);
+  out.reserve(top_.size());
+  for (const auto& [name, level] : top_) out.emplace_back(name);
   std::sort(out.begin(), out.end());
   return out;
 }
 
-const PrefsLevel* PrefsStack::defining_level(std::string_view name_view) const {
-  auto d = defined_.find(std::string(name_view));
-  if (d == defined_.end() || d->second.empty()) return nullptr;
-  const Level& l = levels_[d->second.back()];
-  if (l.session.count(std::string(name_view))) return nullptr;
+const PrefsLevel* PrefsStack::defining_level(std::string_view name) const {
+  auto d = top_.find(name);
+  if (d == top_.end()) return nullptr;
+  const Level& l = *levels_[d->second];
+  if (l.session.count(name)) return nullptr;
   return l.fixed.get();
 }
 
 const PrefsLevel* PrefsStack::topic_level() const {
-  return levels_.size() >= 2 ? levels_[levels_.size() - 2].fixed.get() : nullptr;
+  return levels_.size() >= 2 ? levels_[levels_.size() - 2]->fixed.get() : nullptr;
 }
 
 bool PrefsStack::set_session(const std::string& name, std::string value) {
   if (levels_.empty() || final_.count(name)) return false;
-  size_t top = levels_.size() - 1;
-  levels_[top].session[name] = clean_value(value);
-  auto& v = defined_[name];
-  if (v.empty() || v.back() != top) v.push_back(top);
+  const auto top = static_cast<uint32_t>(levels_.size() - 1);
+  auto& session = levels_[top]->session;
+  auto it = session.insert_or_assign(name, clean_value(value)).first;
+  define(it->first, top);
   return true;
 }
 

@@ -12,6 +12,8 @@
 // everything.
 #pragma once
 
+#include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <string>
@@ -24,10 +26,17 @@
 
 namespace cwiki {
 
+// A string hash that also takes string_views, for lookups without a copy.
+struct StringHash {
+  using is_transparent = void;
+  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
+};
+using StringMap = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
+
 // One topic's settings, parsed once and shared.
 struct PrefsLevel {
-  std::unordered_map<std::string, std::string> set;    // `Set` and META:PREFERENCE type Set
-  std::unordered_map<std::string, std::string> local;  // `Local`
+  StringMap set;    // `Set` and META:PREFERENCE type Set
+  StringMap local;  // `Local`
   std::vector<std::string> final_names;                // from its FINALPREFERENCES
   // The topic's DENYTOPIC* / ALLOWTOPIC* settings, Set and Local alike, raw,
   // in the order they appear (a later one overrides an earlier one).
@@ -58,7 +67,7 @@ class PrefsStack {
   // Sets a value in the top (session) level, unless the name is final.
   // Returns false when it is final.
   bool set_session(const std::string& name, std::string value);
-  bool is_final(std::string_view name) const { return final_.count(std::string(name)) > 0; }
+  bool is_final(std::string_view name) const { return final_.count(name) > 0; }
 
   void set_internal(const std::string& name, std::string value) { internals_[name] = std::move(value); }
   void clear_internal(const std::string& name) { internals_.erase(name); }
@@ -74,12 +83,25 @@ class PrefsStack {
  private:
   struct Level {
     std::shared_ptr<const PrefsLevel> fixed;
-    std::unordered_map<std::string, std::string> session;  // values set at run time
+    StringMap session;  // values set at run time
   };
-  std::vector<Level> levels_;
-  std::unordered_map<std::string, std::vector<size_t>> defined_;  // name -> levels defining it
-  std::unordered_map<std::string, size_t> final_;                 // name -> level that finalised it
-  std::unordered_map<std::string, std::string> internals_;
+  static constexpr uint32_t kNone = ~0u;
+  // A change of top_ made by pushing level `level`, undone when it is popped.
+  struct Undo {
+    std::string_view name;
+    uint32_t level;
+    uint32_t prev;  // the entry's previous level, or kNone: it was added
+  };
+  void define(std::string_view name, uint32_t level);
+
+  // Levels are heap objects: the names below point into them.
+  std::vector<std::unique_ptr<Level>> levels_;
+  // name -> the highest level that sets it (keys point into the levels).
+  std::unordered_map<std::string_view, uint32_t> top_;
+  std::vector<Undo> undo_;
+  // name -> the level that finalised it (keys point into the levels).
+  std::unordered_map<std::string_view, uint32_t> final_;
+  StringMap internals_;
 };
 
 }  // namespace cwiki

@@ -7,7 +7,9 @@
 #include <cwctype>
 #include <locale.h>
 #include <map>
+#include <mutex>
 #include <set>
+#include <unordered_map>
 #include <wctype.h>
 
 #include "macros/core.h"
@@ -405,11 +407,36 @@ std::string access_keys(const std::string& s) {
   return res;
 }
 
+std::string maketext_uncached(const std::string& str, const std::string& args_text);
+
+// MAKETEXT is a function of its string and arguments alone (English is the
+// only language), and skins ask for the same few dozen strings on every
+// page: the results are kept by the process, up to a bound.
 std::string maketext_macro(Session& s, const Attrs& a) {
   std::string str = first_true({a.default_value(), a.get("string")}, "");
   if (str.empty()) return "";
   // Most strings are plain words: nothing to escape, no parameter, no access key.
   if (str.find_first_of("[]~&") == std::string::npos) return maketext(str, {});
+  std::string args_text = first_true({a.get("args")}, "");
+  if (str.size() + args_text.size() > 4096) return maketext_uncached(str, args_text);
+  static std::mutex mu;
+  static std::unordered_map<std::string, std::string> cache;
+  std::string key = str;
+  key += '\0';
+  key += args_text;
+  {
+    std::lock_guard<std::mutex> g(mu);
+    if (auto it = cache.find(key); it != cache.end()) return it->second;
+  }
+  std::string out = maketext_uncached(str, args_text);
+  std::lock_guard<std::mutex> g(mu);
+  if (cache.size() >= 4096) cache.clear();
+  cache.emplace(std::move(key), out);
+  (void)s;
+  return out;
+}
+
+std::string maketext_uncached(const std::string& str, const std::string& args_text) {
   // escape every bracket, then undo doubled escapes
   std::string esc;
   for (char c : str) {
@@ -435,9 +462,8 @@ std::string maketext_macro(Session& s, const Attrs& a) {
   ParamCheck pc;
   std::string prepared = unescape_quant_params(unescape_simple_params(restored, pc), pc);
   if (pc.error) return prepared;
-  std::vector<std::string> args = split_args(first_true({a.get("args")}, ""));
+  std::vector<std::string> args = split_args(args_text);
   while (args.size() < static_cast<size_t>(pc.max)) args.emplace_back();
-  (void)s;
   return access_keys(maketext(prepared, args));
 }
 

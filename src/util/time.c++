@@ -23,16 +23,9 @@ bool word_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x8
 // followed by a word character.
 void subst(std::string& s, std::string_view req, std::string_view opt, bool boundary,
            const std::string& value) {
-  if (s.find('$') == std::string::npos) return;
   std::string out;
-  out.reserve(s.size() + 16);
-  size_t i = 0;
-  bool changed = false;
-  while (i < s.size()) {
-    if (s[i] != '$') {
-      out.push_back(s[i++]);
-      continue;
-    }
+  size_t done = 0;
+  for (size_t i = s.find('$'); i != std::string::npos; i = s.find('$', i + 1)) {
     size_t j = i + 1;
     bool ok = true;
     for (char c : req) {
@@ -43,25 +36,25 @@ void subst(std::string& s, std::string_view req, std::string_view opt, bool boun
         break;
       }
     }
-    if (ok)
-      for (char c : opt)
-        if (j < s.size() && ieq(s[j], c)) ++j;
-    if (ok && boundary && j < s.size() && word_char(static_cast<unsigned char>(s[j]))) ok = false;
-    if (!ok) {
-      out.push_back(s[i++]);
-      continue;
-    }
+    if (!ok) continue;
+    for (char c : opt)
+      if (j < s.size() && ieq(s[j], c)) ++j;
+    if (boundary && j < s.size() && word_char(static_cast<unsigned char>(s[j]))) continue;
+    if (out.empty()) out.reserve(s.size() + 16);
+    out.append(s, done, i - done);
     out += value;
-    i = j;
-    changed = true;
+    done = j;
+    i = j - 1;
   }
-  if (changed) s.swap(out);
+  if (done == 0) return;
+  out.append(s, done, std::string::npos);
+  s.swap(out);
 }
 
 std::string two(int v) {
-  char buf[16];
-  std::snprintf(buf, sizeof buf, "%02u", static_cast<unsigned>(v));
-  return buf;
+  auto u = static_cast<unsigned>(v);
+  if (u < 100) return {static_cast<char>('0' + u / 10), static_cast<char>('0' + u % 10)};
+  return std::to_string(u);
 }
 
 int days_in_year(int y) {

@@ -79,21 +79,18 @@ std::vector<std::string> split_commas(std::string_view s) {
 // $name followed by a non-word character (or the end) -> value.
 void replace_token(std::string& s, std::string_view name, std::string_view value) {
   std::string out;
-  size_t i = 0;
-  bool changed = false;
-  while (i < s.size()) {
-    if (s[i] == '$' && s.compare(i + 1, name.size(), name) == 0) {
-      size_t j = i + 1 + name.size();
-      if (j >= s.size() || !word_char(static_cast<unsigned char>(s[j]))) {
-        out.append(value);
-        i = j;
-        changed = true;
-        continue;
-      }
-    }
-    out.push_back(s[i++]);
+  size_t done = 0;
+  for (size_t i = s.find('$'); i != std::string::npos; i = s.find('$', i + 1)) {
+    if (s.compare(i + 1, name.size(), name) != 0) continue;
+    size_t j = i + 1 + name.size();
+    if (j < s.size() && word_char(static_cast<unsigned char>(s[j]))) continue;
+    out.append(s, done, i - done).append(value);
+    done = j;
+    i = j - 1;
   }
-  if (changed) s.swap(out);
+  if (done == 0) return;
+  out.append(s, done, std::string::npos);
+  s.swap(out);
 }
 
 // Removes <literal> <noautolink> <nop> <verbatim> and their closing tags

@@ -240,16 +240,17 @@ std::string expand_standard_escapes(std::string_view text) {
   replace_all(s, "$n()", "\n");
   {  // $n not followed by a letter
     std::string out;
-    for (size_t i = 0; i < s.size(); ++i) {
-      if (s[i] == '$' && i + 1 < s.size() && s[i + 1] == 'n' &&
-          (i + 2 >= s.size() || !std::isalpha(static_cast<unsigned char>(s[i + 2])))) {
-        out.push_back('\n');
-        ++i;
-      } else {
-        out.push_back(s[i]);
-      }
+    size_t done = 0;
+    for (size_t i = s.find("$n"); i != std::string::npos; i = s.find("$n", i + 1)) {
+      if (i + 2 < s.size() && std::isalpha(static_cast<unsigned char>(s[i + 2]))) continue;
+      out.append(s, done, i - done).push_back('\n');
+      done = i + 2;
+      i = done - 1;
     }
-    s.swap(out);
+    if (done > 0) {
+      out.append(s, done, std::string::npos);
+      s.swap(out);
+    }
   }
   replace_token(s, "nop", "");
   replace_token(s, "quot", "\"");

@@ -13,6 +13,7 @@
 // on top of that, IF and QUERY nest at most kMaxNesting levels in all.
 #include <algorithm>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "macros/expand.h"
@@ -84,49 +85,47 @@ std::string inline_alert(const std::vector<std::string>& params) {
   return out;
 }
 
-long counter(Session& s, const std::string& key) {
-  auto it = s.scratch.find(key);
-  return it == s.scratch.end() ? 0 : std::atol(it->second.c_str());
-}
-
 // Foswiki's recursion block for one expression, plus the global bounds.
 class Reentry {
  public:
   Reentry(Session& s, std::string_view macro, std::string_view expr)
-      : s_(s), key_("\x01" + std::string(macro) + "\x01" + std::string(expr)) {
-    long depth = counter(s_, kDepthKey);
-    if (depth == 0) s_.scratch[kWorkKey] = "0";
-    long work = counter(s_, kWorkKey) + 1;
-    s_.scratch[kWorkKey] = std::to_string(work);
-    long same = counter(s_, key_);
+      : st_(s.memo<State>("if:reentry")) {
+    key_.reserve(macro.size() + expr.size() + 1);
+    key_.append(macro).push_back('\x01');
+    key_.append(expr);
+    if (st_.depth == 0) st_.work = 0;
+    long work = ++st_.work;
+    long& same = st_.same[key_];
     if (same > kSameExpressionLimit) {
-      s_.scratch.erase(key_);
+      st_.same.erase(key_);
       blocked_ = true;
       return;
     }
-    if (depth >= kMaxNesting || work > kMaxEvaluations) {
+    if (st_.depth >= kMaxNesting || work > kMaxEvaluations) {
+      if (same == 0) st_.same.erase(key_);
       blocked_ = true;
       return;
     }
-    s_.scratch[key_] = std::to_string(same + 1);
-    s_.scratch[kDepthKey] = std::to_string(depth + 1);
+    ++same;
+    ++st_.depth;
     entered_ = true;
   }
   ~Reentry() {
     if (!entered_) return;
-    s_.scratch.erase(key_);
-    long depth = counter(s_, kDepthKey) - 1;
-    if (depth <= 0) s_.scratch.erase(kDepthKey);
-    else s_.scratch[kDepthKey] = std::to_string(depth);
+    st_.same.erase(key_);
+    if (st_.depth > 0) --st_.depth;
   }
   Reentry(const Reentry&) = delete;
   Reentry& operator=(const Reentry&) = delete;
   bool blocked() const { return blocked_; }
 
  private:
-  static constexpr const char* kDepthKey = "\x01IFQUERY-depth";
-  static constexpr const char* kWorkKey = "\x01IFQUERY-work";
-  Session& s_;
+  struct State {
+    long depth = 0;  // IF and QUERY being evaluated, one inside another
+    long work = 0;   // evaluations since the outermost one began
+    std::unordered_map<std::string, long> same;  // expression -> times it is open
+  };
+  State& st_;
   std::string key_;
   bool blocked_ = false;
   bool entered_ = false;

@@ -1,5 +1,6 @@
 #include "query/session_host.h"
 
+#include <unordered_map>
 #include <vector>
 
 #include "auth/users.h"
@@ -13,12 +14,21 @@ SessionHost::SessionHost(Session& s) : Host(s.store), s_(s) {}
 SessionHost::~SessionHost() = default;
 
 std::shared_ptr<const TopicObject> SessionHost::load(std::string_view web, std::string_view topic) {
-  auto t = Host::load(web, topic);
+  // A request sees each topic as it first read it (skins ask about the same
+  // few topics in every IF).
+  auto& loaded =
+      s_.memo<std::unordered_map<std::string, std::shared_ptr<const TopicObject>>>("query:loaded");
+  std::string key(web);
+  key += '\n';
+  key.append(topic);
+  if (auto it = loaded.find(key); it != loaded.end()) return it->second;
+  std::shared_ptr<const TopicObject> t = Host::load(web, topic);
   if (t->snap && !may_access(s_, "VIEW", t->web, t->topic, t->snap)) {
     auto hidden = std::make_shared<TopicObject>(*t);
     hidden->snap = nullptr;
-    return hidden;
+    t = std::move(hidden);
   }
+  loaded.emplace(std::move(key), t);
   return t;
 }
 

@@ -21,7 +21,7 @@ size_t name_len(std::string_view s, size_t i) {
 }
 
 // Is `s` a whole macro call "%NAME" or "%NAME{...}"?  Fills tag and args.
-bool whole_call(std::string_view s, std::string_view& tag, std::optional<std::string>& args) {
+bool whole_call(std::string_view s, std::string_view& tag, std::optional<std::string_view>& args) {
   if (s.size() < 2 || s[0] != '%') return false;
   size_t n = name_len(s, 1);
   if (n == 0) return false;
@@ -31,7 +31,7 @@ bool whole_call(std::string_view s, std::string_view& tag, std::optional<std::st
     return true;
   }
   if (s[1 + n] != '{' || s.back() != '}') return false;
-  args = std::string(s.substr(2 + n, s.size() - 3 - n));
+  args = s.substr(2 + n, s.size() - 3 - n);
   return true;
 }
 
@@ -139,16 +139,18 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
     pos = pct + 1;
     // A '%': it closes the context on top of the stack, or opens a new one.
     std::string_view tag;
-    std::optional<std::string> args;
+    std::optional<std::string_view> args_view;
     if (!top.empty() && top.back() == '}') {
       // "}%": join back the contexts that a '%' inside the parameters opened.
-      while (!stack.empty() && !(whole_call(top, tag, args) && args)) {
+      while (!stack.empty() && !(whole_call(top, tag, args_view) && args_view)) {
         top.insert(0, stack.back());
         stack.pop_back();
       }
     }
-    if (whole_call(top, tag, args)) {
+    if (whole_call(top, tag, args_view)) {
       std::string name(tag);
+      std::optional<std::string> args;
+      if (args_view) args.emplace(*args_view);
       std::optional<std::string> e = h(name, args);
       if (e) {
         top = stack.empty() ? std::string() : std::move(stack.back());

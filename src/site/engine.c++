@@ -3,11 +3,13 @@
 #include <cstdint>
 #include <exception>
 #include <functional>
+#include <optional>
 
 #include "actions/actions.h"
 #include "actions/page.h"
 #include "http/params.h"
 #include "http/router.h"
+#include "store/fs.h"
 
 namespace cwiki {
 namespace {
@@ -99,6 +101,9 @@ void conditional(const Request& req, Response& r) {
 
 Response Engine::handle(const Request& req, Log& log) const {
   try {
+    // A request that only reads looks at each file once (see StatScope).
+    std::optional<StatScope> stats;
+    if (req.method == "GET" || req.method == "HEAD") stats.emplace();
     Response r = dispatch(req, log);
     conditional(req, r);
     return r;

@@ -10,8 +10,9 @@
 #include <cerrno>
 #include <chrono>
 #include <cstring>
-#include <thread>
 #include <ctime>
+#include <thread>
+#include <unordered_map>
 
 namespace cwiki {
 
@@ -38,10 +39,34 @@ long long now_ns() {
   return static_cast<long long>(ts.tv_sec) * 1000000000LL + ts.tv_nsec;
 }
 
+namespace {
+// The stat() answers of the thread's current StatScope, or nullptr.
+thread_local std::unordered_map<std::string, FileStat>* scope_stats = nullptr;
+
+void forget_stats() {
+  if (scope_stats) scope_stats->clear();
+}
+}  // namespace
+
+StatScope::StatScope() {
+  if (scope_stats) return;  // an outer scope is in force
+  stats_ = std::make_unique<std::unordered_map<std::string, FileStat>>();
+  stats_->reserve(256);
+  scope_stats = stats_.get();
+}
+
+StatScope::~StatScope() {
+  if (stats_) scope_stats = nullptr;
+}
+
 FileStat PosixFs::stat(const std::string& path) const {
+  if (scope_stats)
+    if (auto it = scope_stats->find(path); it != scope_stats->end()) return it->second;
   struct stat st;
-  if (::stat(path.c_str(), &st) != 0) return {};
-  return from_stat(st);
+  FileStat out;
+  if (::stat(path.c_str(), &st) == 0) out = from_stat(st);
+  if (scope_stats) scope_stats->emplace(path, out);
+  return out;
 }
 
 std::optional<std::string> PosixFs::read(const std::string& path, size_t max_bytes,
@@ -133,6 +158,7 @@ class DirLock final : public FileLock {
 }  // namespace
 
 std::string PosixFs::write_atomic(const std::string& path, std::string_view data) const {
+  forget_stats();
   static std::atomic<unsigned> counter{0};
   const std::string tmp = path + ".cwtmp-" + std::to_string(::getpid()) + "-" +
                           std::to_string(counter.fetch_add(1));
@@ -170,6 +196,7 @@ std::string PosixFs::write_atomic(const std::string& path, std::string_view data
 }
 
 std::string PosixFs::make_dirs(const std::string& path) const {
+  forget_stats();
   if (path.empty()) return "";
   struct stat st;
   if (::stat(path.c_str(), &st) == 0)
@@ -184,16 +211,19 @@ std::string PosixFs::make_dirs(const std::string& path) const {
 }
 
 std::string PosixFs::rename(const std::string& from, const std::string& to) const {
+  forget_stats();
   if (::rename(from.c_str(), to.c_str()) != 0) return err_text("cannot move", from + " to " + to, errno);
   return fsync_dir(dir_of(to));
 }
 
 std::string PosixFs::remove(const std::string& path) const {
+  forget_stats();
   if (::unlink(path.c_str()) != 0 && errno != ENOENT) return err_text("cannot remove", path, errno);
   return "";
 }
 
 std::string PosixFs::copy_file(const std::string& from, const std::string& to) const {
+  forget_stats();
   std::string err;
   auto data = read(from, static_cast<size_t>(1) << 40, &err);
   if (!data) return "cannot read " + from + ": " + err;
@@ -201,6 +231,7 @@ std::string PosixFs::copy_file(const std::string& from, const std::string& to) c
 }
 
 std::string PosixFs::set_mtime(const std::string& path, long long seconds) const {
+  forget_stats();
   struct timespec ts[2];
   ts[0].tv_sec = ts[1].tv_sec = static_cast<time_t>(seconds);
   ts[0].tv_nsec = ts[1].tv_nsec = 0;
@@ -210,6 +241,7 @@ std::string PosixFs::set_mtime(const std::string& path, long long seconds) const
 
 std::unique_ptr<FileLock> PosixFs::lock_dir(const std::string& dir, int timeout_ms,
                                             std::string* error) const {
+  forget_stats();
   int fd = ::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
   if (fd < 0) {
     if (error) *error = err_text("cannot open directory", dir, errno);

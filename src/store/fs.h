@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace cwiki {
@@ -93,5 +94,23 @@ inline constexpr int kDirMode = 0755;
 
 // The process-wide PosixFs.
 const Fs& posix_fs();
+
+// While a StatScope lives, PosixFs::stat() on its thread asks the system once
+// per path and answers again from memory: a request that reads, as a view
+// does, sees each file as it was when first looked at (topics, templates and
+// directories are looked at many times per page).  Changes made by others
+// are seen by the next request.  Every PosixFs writer forgets the answers, so
+// a request's own writes are seen.  Scopes do not nest: an inner one does
+// nothing.
+class StatScope {
+ public:
+  StatScope();
+  ~StatScope();
+  StatScope(const StatScope&) = delete;
+  StatScope& operator=(const StatScope&) = delete;
+
+ private:
+  std::unique_ptr<std::unordered_map<std::string, FileStat>> stats_;
+};
 
 }  // namespace cwiki

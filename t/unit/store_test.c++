@@ -1,5 +1,6 @@
 // The store: Foswiki's plain-file layout read and written, history, attachments,
 // the change log, the worker cache, failures, and concurrent saves.
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -253,6 +254,36 @@ static void cache_sees_changes_and_stays_bounded(void**) {
   auto st = t.cache_stats();
   assert_true(st.bytes <= small.cache_bytes);
   assert_true(st.entries > 0 && st.entries < 50);
+}
+
+// Within a StatScope (one reading request) a topic is seen as first read;
+// the next scope sees a change made meanwhile, and the scope's own saves are
+// seen at once.
+static void stat_scope_is_one_request(void**) {
+  Store s(opts());
+  put("data/Sandbox/Scoped.txt", "one\n");
+  age("data/Sandbox/Scoped.txt", 10);
+  {
+    StatScope scope;
+    assert_str(s.read("Sandbox", "Scoped")->doc.text, "one\n");
+    put("data/Sandbox/Scoped.txt", "changed by hand\n");  // not through PosixFs
+    struct timespec times[2] = {{now_ns() / 1000000000LL - 5, 0}, {now_ns() / 1000000000LL - 5, 0}};
+    ::utimensat(AT_FDCWD, (g_root + "/data/Sandbox/Scoped.txt").c_str(), times, 0);
+    assert_str(s.read("Sandbox", "Scoped")->doc.text, "one\n");
+    {
+      StatScope inner;  // does nothing: the outer one is in force
+      assert_str(s.read("Sandbox", "Scoped")->doc.text, "one\n");
+    }
+    assert_str(s.read("Sandbox", "Scoped")->doc.text, "one\n");
+  }
+  assert_str(s.read("Sandbox", "Scoped")->doc.text, "changed by hand\n");
+  {
+    StatScope scope;
+    assert_false(s.topic_exists("Sandbox", "ScopedNew"));
+    assert_true(s.save("Sandbox", "ScopedNew", text_doc("new\n"), by("JoeBloggs")).ok());
+    assert_true(s.topic_exists("Sandbox", "ScopedNew"));
+    assert_str(s.read("Sandbox", "ScopedNew")->doc.text, "new\n");
+  }
 }
 
 namespace {
@@ -527,6 +558,7 @@ int main() {
       cmocka_unit_test_setup_teardown(saves_revisions_as_foswiki_does, setup, teardown),
       cmocka_unit_test_setup_teardown(records_out_of_band_changes, setup, teardown),
       cmocka_unit_test_setup_teardown(cache_sees_changes_and_stays_bounded, setup, teardown),
+      cmocka_unit_test_setup_teardown(stat_scope_is_one_request, setup, teardown),
       cmocka_unit_test_setup_teardown(failed_saves_keep_the_previous_revision, setup, teardown),
       cmocka_unit_test_setup_teardown(bad_names_touch_nothing, setup, teardown),
       cmocka_unit_test_setup_teardown(attachments, setup, teardown),

@@ -66,12 +66,17 @@ std::string unescape(std::string_view v) {
 Attrs::Attrs(std::optional<std::string_view> raw, bool friendly) {
   if (!raw) return;
   raw_ = std::string(*raw);
+  // \' and \" become stand-ins, so that they neither open nor close a value.
   std::string s(*raw);
-  for (size_t i = 0; i + 1 < s.size(); ++i) {
-    if (s[i] == '\\' && (s[i + 1] == '\'' || s[i + 1] == '"')) {
-      s[i] = s[i + 1] == '\'' ? kSingle : kDouble;
-      s.erase(i + 1, 1);
+  if (size_t i = s.find('\\'); i != std::string::npos) {
+    size_t out = i;
+    for (; i < s.size(); ++i) {
+      if (s[i] == '\\' && i + 1 < s.size() && (s[i + 1] == '\'' || s[i + 1] == '"'))
+        s[out++] = s[++i] == '\'' ? kSingle : kDouble;
+      else
+        s[out++] = s[i];
     }
+    s.resize(out);
   }
   Cursor c(s);
   bool first = true;

@@ -148,6 +148,11 @@ bench-deps:
 bench: bench-deps all $(BUILD)/bench/store_bench $(BUILD)/bench/render_bench $(BUILD)/bench/engine_bench
 	@$(BUILD)/bench/store_bench
 	@$(BUILD)/bench/render_bench
+	@echo "view in-process (Engine::handle, no Apache), uncached pages:"
+	@$(BUILD)/bench/engine_bench share share/templates /foswiki/bin/view/Main/WebHome 2000
+	@if [ -d "$(CWIKI_SHARED)/foswiki/data" ]; then \
+	  $(BUILD)/bench/engine_bench $(CWIKI_SHARED)/foswiki $(CWIKI_SHARED)/foswiki/templates \
+	    /foswiki/bin/view/System/WebHome 2000; fi
 	@CWIKI_MODULE=$(CURDIR)/$(BUILD)/mod_cwiki.so perl -I t/lib t/bench/view.pl
 
 DESTDIR ?=

@@ -2,7 +2,7 @@
 // behaviour (Foswiki::Render::Anchors::make) and the TOC test vectors.
 #include "tml/anchors.h"
 
-#include <cstdio>
+#include <algorithm>
 #include <vector>
 
 #include "tml/render.h"
@@ -19,21 +19,25 @@ using tml::is_space;
 std::string strip_notoc(std::string_view s) {
   std::string out;
   out.reserve(s.size());
-  for (size_t i = 0; i < s.size();) {
+  size_t run = 0;
+  for (size_t i = s.find_first_of("!%"); i < s.size(); i = s.find_first_of("!%", i)) {
+    size_t e = i;
     if (s[i] == '!' && i + 1 < s.size() && s[i + 1] == '!') {
-      while (i < s.size() && s[i] == '!') ++i;
+      while (e < s.size() && s[e] == '!') ++e;
+    } else if (s.compare(i, 7, "%NOTOC%") == 0) {
+      e = i + 7;
+    } else {
+      ++i;
       continue;
     }
-    if (s.compare(i, 7, "%NOTOC%") == 0) {
-      i += 7;
-      continue;
-    }
-    out.push_back(s[i++]);
+    out.append(s, run, i - run);
+    i = run = e;
   }
+  out.append(s, run);
   return out;
 }
 
-std::string trim_space(std::string_view s) {
+std::string_view trim_space(std::string_view s) {
   size_t b = 0, e = s.size(), len;
   while (b < e) {
     char32_t c = decode_at(s, b, &len);
@@ -45,7 +49,7 @@ std::string trim_space(std::string_view s) {
     if (!is_space(decode_at(s, p, &len))) break;
     e = p;
   }
-  return std::string(s.substr(b, e - b));
+  return s.substr(b, e - b);
 }
 
 // "[[a][b]]" -> "b", "[[a]]" -> "a" (spaces may come between the last two
@@ -102,10 +106,148 @@ std::string unbracket_links(const std::string& s) {
 
 bool is_anchor_char(char32_t c) { return c == ':' || c == '.' || c == '_' || tml::is_alnum(c); }
 
+// Appends s with every occurrence of the listed entities replaced by its
+// character (one left-to-right pass).
+void decode_basic_entities(std::string_view s, std::string& out) {
+  size_t run = 0;
+  for (size_t i = s.find('&'); i != std::string_view::npos; i = s.find('&', i)) {
+    char c;
+    size_t n;
+    if (s.compare(i, 4, "&lt;") == 0) c = '<', n = 4;
+    else if (s.compare(i, 4, "&gt;") == 0) c = '>', n = 4;
+    else if (s.compare(i, 5, "&amp;") == 0) c = '&', n = 5;
+    else {
+      ++i;
+      continue;
+    }
+    out.append(s, run, i - run);
+    out += c;
+    i = run = i + n;
+  }
+  out.append(s, run);
+}
+
+// Appends s without its "<nop>"s.
+void remove_nops(std::string_view s, std::string& out) {
+  size_t run = 0;
+  for (size_t i = s.find("<nop>"); i != std::string_view::npos; i = s.find("<nop>", run)) {
+    out.append(s, run, i - run);
+    run = i + 5;
+  }
+  out.append(s, run);
+}
+
+// Appends s without HTML tags (<x...> up to the next '>') and entities.
+void remove_tags_and_entities(std::string_view s, std::string& out) {
+  size_t run = 0, next_gt = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '<') {
+      size_t j = i + 1;
+      if (j < s.size() && s[j] == '/') ++j;
+      if (j < s.size() && tml::is_ascii_alpha(static_cast<unsigned char>(s[j]))) {
+        if (next_gt != std::string_view::npos && next_gt < j) next_gt = s.find('>', j);
+        if (next_gt != std::string_view::npos) {
+          out.append(s, run, i - run);
+          i = next_gt;
+          run = i + 1;
+        }
+      }
+    } else if (s[i] == '&') {
+      size_t j = i + 1;
+      if (j < s.size() && s[j] == '#') ++j;
+      size_t k = j;
+      while (k < s.size() && tml::is_ascii_alnum(static_cast<unsigned char>(s[k]))) ++k;
+      if (k > j && k < s.size() && s[k] == ';') {
+        out.append(s, run, i - run);
+        i = k;
+        run = i + 1;
+      }
+    }
+  }
+  out.append(s, run);
+}
+
+// Appends s with the '!' dropped before a WikiWord or an acronym.
+void remove_escapes(std::string_view s, std::string& out) {
+  size_t run = 0;
+  for (size_t i = s.find('!'); i != std::string_view::npos; i = s.find('!', i + 1)) {
+    if (tml::match_wikiword(s, i + 1) || tml::match_abbrev(s, i + 1)) {
+      out.append(s, run, i - run);
+      run = i + 1;
+    }
+  }
+  out.append(s, run);
+}
+
+// Runs `step` (which appends its result) on t, unless `needed` is false.
+template <typename Step>
+void rewrite(std::string& t, std::string& scratch, bool needed, Step step) {
+  if (!needed) return;
+  scratch.clear();
+  step(std::string_view(t), scratch);
+  t.swap(scratch);
+}
+
 }  // namespace
 
+// The last steps of make_anchor(): white space runs to '_', then every
+// character outside [A-Za-z0-9:._] to _NN (its code point in decimal); then
+// "__" to "_" (one pass, as a global substitution does), '_' trimmed at both
+// ends, and "A_" in front unless the name starts with a letter.
+std::string encode_anchor(std::string_view t) {
+  std::string o;
+  o.reserve(t.size() + 8);
+  size_t len;
+  for (size_t i = 0; i < t.size(); i += len) {
+    const unsigned char b = static_cast<unsigned char>(t[i]);
+    char32_t c = b < 0x80 ? (len = 1, b) : decode_at(t, i, &len);
+    if (is_space(c)) {
+      size_t j = i + len, l2;
+      while (j < t.size() && is_space(decode_at(t, j, &l2))) j += l2;
+      o += '_';
+      len = j - i;
+      continue;
+    }
+    if (c < 0x80 && (tml::is_ascii_alnum(static_cast<unsigned char>(c)) || c == ':' || c == '.' ||
+                     c == '_')) {
+      o += static_cast<char>(c);
+    } else {
+      o += '_';
+      tml::append_decimal(o, static_cast<uint32_t>(c), 2);
+    }
+  }
+  if (o.find("__") != std::string::npos) {
+    std::string p;
+    p.reserve(o.size());
+    size_t run = 0;
+    for (size_t i = o.find("__"); i != std::string::npos; i = o.find("__", run)) {
+      p.append(o, run, i + 1 - run);
+      run = i + 2;
+    }
+    p.append(o, run);
+    o.swap(p);
+  }
+  size_t b = 0, e = o.size();
+  while (b < e && o[b] == '_') ++b;
+  while (e > b && o[e - 1] == '_') --e;
+  if (b > 0 || e < o.size()) o = o.substr(b, e - b);
+  if (o.empty() || !tml::is_ascii_alpha(static_cast<unsigned char>(o[0]))) o.insert(0, "A_");
+  return o;
+}
+
+// Text that none of the rewriting steps of make_anchor() before the last
+// touches: ASCII letters, digits, ':', '.', '_' and white space.
+bool plain_heading(std::string_view s) {
+  return std::all_of(s.begin(), s.end(), [](char ch) {
+    const unsigned char c = static_cast<unsigned char>(ch);
+    return tml::is_ascii_alnum(c) || c == ':' || c == '.' || c == '_' || is_space(c);
+  });
+}
+
 std::string make_anchor(std::string_view heading_text, bool /*compatible*/) {
-  std::string text = strip_notoc(trim_space(heading_text));
+  std::string_view trimmed = trim_space(heading_text);
+  if (plain_heading(trimmed)) return encode_anchor(trimmed);
+  std::string text = strip_notoc(trimmed);
 
   // Already a valid "#anchor": just drop the '#'.
   if (text.size() > 1 && text[0] == '#') {
@@ -115,141 +257,91 @@ std::string make_anchor(std::string_view heading_text, bool /*compatible*/) {
     if (ok) return text.substr(1);
   }
 
-  // Characters beyond U+00FF are dropped; the rest is handled as Latin-1.
-  std::u32string chars;
-  {
+  // Characters beyond U+00FF (and malformed bytes) are dropped; the rest is
+  // handled as Latin-1.
+  std::string t, scratch;
+  if (std::all_of(text.begin(), text.end(), [](char c) { return (c & 0x80) == 0; })) {
+    t.swap(text);
+  } else {
+    t.reserve(text.size());
     size_t len;
     for (size_t i = 0; i < text.size(); i += len) {
-      char32_t c = decode_at(text, i, &len);
-      if (c <= 0xFF) chars.push_back(c);
+      if (static_cast<unsigned char>(text[i]) < 0x80) {
+        len = 1;
+        t += text[i];
+      } else if (char32_t c = decode_at(text, i, &len); c <= 0xFF) {
+        tml::append_utf8(t, c);
+      }
     }
   }
-  std::string t;
-  for (char32_t c : chars) tml::append_utf8(t, c);
-
+  const auto has = [&](std::string_view what) { return t.find(what) != std::string::npos; };
   // Entities for < > & back to characters.
-  {
-    std::string o;
-    for (size_t i = 0; i < t.size();) {
-      if (t.compare(i, 4, "&lt;") == 0) { o += '<'; i += 4; }
-      else if (t.compare(i, 4, "&gt;") == 0) { o += '>'; i += 4; }
-      else if (t.compare(i, 5, "&amp;") == 0) { o += '&'; i += 5; }
-      else o += t[i++];
-    }
-    t.swap(o);
-  }
-  t = unbracket_links(t);
+  rewrite(t, scratch, has("&"), decode_basic_entities);
+  if (has("[[")) t = unbracket_links(t);
   // <nop>, then HTML tags and entities.
-  {
-    std::string o;
-    for (size_t i = 0; i < t.size();) {
-      if (t.compare(i, 5, "<nop>") == 0) { i += 5; continue; }
-      o += t[i++];
-    }
-    t.swap(o);
-  }
-  {
-    std::string o;
-    for (size_t i = 0; i < t.size();) {
-      if (t[i] == '<') {
-        size_t j = i + 1;
-        if (j < t.size() && t[j] == '/') ++j;
-        if (j < t.size() && tml::is_ascii_alpha(static_cast<unsigned char>(t[j]))) {
-          size_t gt = t.find('>', j);
-          if (gt != std::string::npos) {
-            i = gt + 1;
-            continue;
-          }
-        }
-      } else if (t[i] == '&') {
-        size_t j = i + 1;
-        if (j < t.size() && t[j] == '#') ++j;
-        size_t k = j;
-        while (k < t.size() && tml::is_ascii_alnum(static_cast<unsigned char>(t[k]))) ++k;
-        if (k > j && k < t.size() && t[k] == ';') {
-          i = k + 1;
-          continue;
-        }
-      }
-      o += t[i++];
-    }
-    t.swap(o);
-  }
+  rewrite(t, scratch, has("<nop>"), remove_nops);
+  rewrite(t, scratch, t.find_first_of("<&") != std::string::npos, remove_tags_and_entities);
   // "!WikiWord" / "!ABBREV": drop the escape.
-  {
-    std::string o;
-    for (size_t i = 0; i < t.size();) {
-      if (t[i] == '!') {
-        size_t n = tml::match_wikiword(t, i + 1);
-        if (!n) n = tml::match_abbrev(t, i + 1);
-        if (n) {
-          ++i;
-          continue;
-        }
-      }
-      o += t[i++];
-    }
-    t.swap(o);
-  }
-  // White space runs to '_', then every byte outside [A-Za-z0-9:._] to _NN
-  // (its code point in decimal).
-  std::string o;
-  {
-    size_t len;
-    for (size_t i = 0; i < t.size(); i += len) {
-      char32_t c = decode_at(t, i, &len);
-      if (is_space(c)) {
-        size_t j = i + len, l2;
-        while (j < t.size() && is_space(decode_at(t, j, &l2))) j += l2;
-        o += '_';
-        len = j - i;
-        continue;
-      }
-      if (c < 0x80 && (tml::is_ascii_alnum(static_cast<unsigned char>(c)) || c == ':' || c == '.' ||
-                       c == '_')) {
-        o += static_cast<char>(c);
-      } else {
-        char buf[16];
-        std::snprintf(buf, sizeof buf, "_%02u", static_cast<unsigned>(c));
-        o += buf;
-      }
-    }
-  }
-  // "__" -> "_" (one pass, as a global substitution does), trim '_' at both ends.
-  {
-    std::string p;
-    for (size_t i = 0; i < o.size();) {
-      if (o[i] == '_' && i + 1 < o.size() && o[i + 1] == '_') {
-        p += '_';
-        i += 2;
-      } else {
-        p += o[i++];
-      }
-    }
-    size_t b = 0, e = p.size();
-    while (b < e && p[b] == '_') ++b;
-    while (e > b && p[e - 1] == '_') --e;
-    o = p.substr(b, e - b);
-  }
-  if (o.empty() || !tml::is_ascii_alpha(static_cast<unsigned char>(o[0]))) o = "A_" + o;
-  return o;
+  rewrite(t, scratch, has("!"), remove_escapes);
+  return encode_anchor(t);
 }
 
 namespace tml {
 
-std::string AnchorSet::add_unique(const std::string& name) {
-  if (names_.insert(name).second) return name;
+uint32_t AnchorSet::hash_of(std::string_view name) {
+  uint32_t h = static_cast<uint32_t>(std::hash<std::string_view>()(name));
+  return h ? h : 1;  // 0 marks an empty slot
+}
+
+std::pair<size_t, bool> AnchorSet::find(std::string_view name) const {
+  const uint32_t h = hash_of(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    const Slot& s = slots_[i];
+    if (s.hash == 0) return {i, false};
+    if (s.hash == h && std::string_view(pool_).substr(s.offset, s.size) == name) return {i, true};
+  }
+}
+
+void AnchorSet::grow() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.assign(old.empty() ? 64 : old.size() * 2, Slot{});
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (s.hash == 0) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].hash != 0) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+bool AnchorSet::insert(std::string_view name) {
+  if ((count_ + 1) * 2 > slots_.size()) grow();  // at most half full
+  auto [i, found] = find(name);
+  if (found) return false;
+  slots_[i] = Slot{pool_.size(), static_cast<uint32_t>(name.size()), hash_of(name)};
+  pool_.append(name);
+  ++count_;
+  return true;
+}
+
+std::string AnchorSet::add_unique(std::string_view name) {
+  if (insert(name)) return std::string(name);
   // The candidate for suffix n depends only on the name and n, so the
   // search can resume where the previous one for this name stopped.
-  int& cnt = next_suffix_[name];
+  int& cnt = next_suffix_[std::string(name)];
+  std::string candidate;
   for (;;) {
     ++cnt;
-    std::string suffix = "_AN" + std::to_string(cnt);
-    size_t keep = suffix.size() >= 32 ? 0 : 32 - suffix.size();
-    std::string base = name.substr(0, std::min(keep, name.size()));
-    while (!base.empty() && base.back() == '_') base.pop_back();
-    std::string candidate = base + suffix;
-    if (names_.insert(candidate).second) return candidate;
+    candidate.assign("_AN");
+    append_decimal(candidate, static_cast<uint32_t>(cnt));
+    // The name is cut so that name and suffix stay within 32 characters.
+    const size_t suffix = candidate.size();
+    size_t keep = std::min(suffix >= 32 ? 0 : 32 - suffix, name.size());
+    while (keep > 0 && name[keep - 1] == '_') --keep;
+    candidate.insert(0, name.substr(0, keep));
+    if (insert(candidate)) return candidate;
   }
 }
 

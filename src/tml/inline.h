@@ -49,6 +49,7 @@ struct LinkEnv {
   NameFilter filter;
   std::vector<std::string> protocols;  // link protocol names, in match order
   std::array<bool, 256> protocol_start{};  // first bytes of the protocol names
+  size_t max_protocol = 0;             // length of the longest protocol name
 };
 
 // Emphasis rules (== __ * _ =) applied to `text` on its own, as Foswiki does
@@ -58,7 +59,9 @@ std::string emphasis_all(std::string_view text);
 // Applies one emphasis rule to `in`, writing `out`.
 //   delim: "==", "__", "*", "_" or "="
 // With `strip`, the delimiters are removed and nothing is added.
-void emphasis_pass(std::string_view in, std::string& out, std::string_view delim,
+// Returns false, leaving `out` alone, when `in` holds no delimiter (the
+// result would be `in` itself).
+bool emphasis_pass(std::string_view in, std::string& out, std::string_view delim,
                    bool strip = false);
 
 // Protects WikiWords, acronyms, e-mail addresses and "proto:" in link text
@@ -104,7 +107,7 @@ class InlineRenderer {
   InlineRenderer(const LinkEnv& env, const Source& src, bool autolink);
 
   // Renders `segment` (whole lines of block-stage output) and appends the
-  // result, with lifted blocks put back, to `out`.
+  // result, with lifted blocks put back, to `out`.  `segment` is cleared.
   void render(std::string& segment, std::string& out);
 
   // After the last segment: closes a <noautolink> left open.
@@ -112,11 +115,13 @@ class InlineRenderer {
   bool noautolink_open() const { return noautolink_depth_ > 0; }
 
  private:
-  void bang_squab_pass(const std::string& in, std::string& out);
-  void link_pass(const std::string& in, std::string& out);
-  void url_pass(const std::string& in, std::string& out);
-  void email_pass(const std::string& in, std::string& out);
-  void wikiword_pass(const std::string& in, std::string& out);
+  // Each pass reads `in` and writes `out`; one that finds nothing to do
+  // returns false without writing `out`.
+  bool bang_squab_pass(const std::string& in, std::string& out);
+  bool link_pass(const std::string& in, std::string& out);
+  bool url_pass(const std::string& in, std::string& out);
+  bool email_pass(const std::string& in, std::string& out);
+  bool wikiword_pass(const std::string& in, std::string& out);
   void put_back(const std::string& in, std::string& out);
 
   const LinkEnv& env_;

@@ -35,6 +35,11 @@ std::string ucfirst_str(std::string_view s) {
 
 // s/\s([[:alnum:]])/\U$1/g
 std::string cap_after_space(std::string_view s) {
+  // Only white space matters: without any, s stays as it is.
+  if (std::all_of(s.begin(), s.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80 && !is_ascii_space(static_cast<unsigned char>(c));
+      }))
+    return std::string(s);
   std::string out;
   out.reserve(s.size());
   size_t len;
@@ -299,6 +304,7 @@ LinkEnv::LinkEnv(const RenderContext& c)
     if (e > s) {
       protocols.emplace_back(p.substr(s, e - s));
       protocol_start[static_cast<unsigned char>(p[s])] = true;
+      max_protocol = std::max(max_protocol, e - s);
     }
     s = e + 1;
   }
@@ -435,13 +441,9 @@ WebWord match_web_word(std::string_view s, size_t i, int acronym_length) {
 // ---------------------------------------------------------------------------
 // Emphasis
 
-void emphasis_pass(std::string_view in, std::string& out, std::string_view d, bool strip) {
+bool emphasis_pass(std::string_view in, std::string& out, std::string_view d, bool strip) {
   const size_t n = in.size(), dl = d.size();
-  out.clear();
-  if (in.find(d) == std::string_view::npos) {
-    out.assign(in);
-    return;
-  }
+  if (in.find(d) == std::string_view::npos) return false;
   // The first closing delimiter at or after a position: a delimiter after a
   // printing character and before what $ENDWW accepts.  Openers are tried
   // left to right, so the last answer serves every later question that
@@ -475,7 +477,7 @@ void emphasis_pass(std::string_view in, std::string& out, std::string_view d, bo
                                                 : d == "_" ? "<em>" : "<code>";
   const char* close = bold ? "</b></code>" : d == "__" ? "</em></strong>" : d == "*" ? "</strong>"
                                                  : d == "_" ? "</em>" : "</code>";
-  out.reserve(n + 64);
+  bool changed = false;
   size_t i = 0, run = 0;
   size_t nl = std::string_view::npos;  // the end of the line of the last opener
   while (i < n) {
@@ -502,6 +504,11 @@ void emphasis_pass(std::string_view in, std::string& out, std::string_view d, bo
     if (q == std::string_view::npos || q > nl) {
       ++i;
       continue;
+    }
+    if (!changed) {
+      changed = true;
+      out.clear();
+      out.reserve(n + 64);
     }
     out.append(in.substr(run, i - run));
     if (!strip) out += open;
@@ -545,15 +552,15 @@ void emphasis_pass(std::string_view in, std::string& out, std::string_view d, bo
     i = q + dl;
     run = i;
   }
+  if (!changed) return false;
   out.append(in.substr(run));
+  return true;
 }
 
 std::string emphasis_all(std::string_view text) {
   std::string a(text), b;
-  for (std::string_view d : {"==", "__", "*", "_", "="}) {
-    emphasis_pass(a, b, d);
-    a.swap(b);
-  }
+  for (std::string_view d : {"==", "__", "*", "_", "="})
+    if (emphasis_pass(a, b, d)) a.swap(b);
   return a;
 }
 
@@ -576,22 +583,28 @@ std::string existing_link(const LinkEnv& env, const std::string& web, const std:
                           const std::string& text, std::string_view anchor,
                           std::string_view params) {
   const RenderOptions& o = env.ctx.options;
-  std::string cls;
-  if (web == env.base_web && topic == o.home_topic) cls = "foswikiCurrentWebHomeLink";
-  bool current = web == env.base_web && topic == env.base_topic;
-  if (current) {
-    if (!cls.empty()) cls += ' ';
-    cls += "foswikiCurrentTopicLink";
-  }
-  std::string href = env.ctx.links ? env.ctx.links->view_url(web, topic) : std::string();
-  href += params;
-  if (!anchor.empty()) {
-    std::string a = foswiki_url_encode(make_anchor(anchor));
-    href = current ? "#" + a : href + "#" + a;
-  }
+  const bool home = web == env.base_web && topic == o.home_topic;
+  const bool current = web == env.base_web && topic == env.base_topic;
   std::string out = "<a ";
-  if (!cls.empty()) out += "class=\"" + cls + "\" ";
-  out += "href=\"" + href + "\">" + text + "</a>";
+  if (home || current) {
+    out += "class=\"";
+    if (home) out += "foswikiCurrentWebHomeLink";
+    if (home && current) out += ' ';
+    if (current) out += "foswikiCurrentTopicLink";
+    out += "\" ";
+  }
+  out += "href=\"";
+  if (anchor.empty() || !current) {
+    if (env.ctx.links) out += env.ctx.links->view_url(web, topic);
+    out += params;
+  }
+  if (!anchor.empty()) {
+    out += '#';
+    out += foswiki_url_encode(make_anchor(anchor));
+  }
+  out += "\">";
+  out += text;
+  out += "</a>";
   return out;
 }
 
@@ -644,15 +657,16 @@ std::string internal_link(const LinkEnv& env, std::string web, std::string topic
   // <nop> before a capital letter that follows white space or '('.
   std::string t;
   t.reserve(link_text.size() + 16);
-  size_t len;
+  size_t len, run = 0;
   for (size_t i = 0; i < link_text.size(); i += len) {
     char32_t c = decode_at(link_text, i, &len);
-    if (i > 0 && is_upper(c)) {
-      char32_t p = char_before(link_text, i);
-      if (p == '(' || is_space(p)) t += "<nop>";
+    if (i > 0 && is_upper(c) && start_ww(link_text, i)) {
+      t.append(link_text, run, i - run);
+      t += "<nop>";
+      run = i;
     }
-    t.append(link_text, i, len);
   }
+  t.append(link_text, run);
   return render_wiki_word(env, web, topic, t, anchor, link_if_absent, keep_web, params);
 }
 

@@ -273,10 +273,8 @@ std::string tml_to_plain(std::string_view text, const RenderContext& ctx, std::s
   s = link_texts(s);
   {
     std::string t;
-    for (std::string_view d : {"==", "__", "*", "_", "="}) {
-      tml::emphasis_pass(s, t, d, true);
-      s.swap(t);
-    }
+    for (std::string_view d : {"==", "__", "*", "_", "="})
+      if (tml::emphasis_pass(s, t, d, true)) s.swap(t);
   }
   for (char& c : s)
     if (c == '[' || c == ']' || c == '|' || c == '&') c = ' ';

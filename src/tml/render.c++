@@ -12,8 +12,8 @@
 #include "tml/render.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
-#include <deque>
 #include <optional>
 
 #include "tml/anchors.h"
@@ -46,29 +46,29 @@ class LineReader {
   explicit LineReader(const Source& s) : src_(s) {}
 
   // The next line, as Perl's split(/\n/) gives them (trailing empty lines
-  // are dropped).
+  // are dropped).  `line`'s buffer is reused.
   bool next(std::string& line) {
     if (pending_empty_ > 0) {
       --pending_empty_;
       line.clear();
       return true;
     }
-    if (held_) {
-      line.swap(*held_);
-      held_.reset();
+    if (has_held_) {
+      line.swap(held_);
+      has_held_ = false;
       return true;
     }
-    std::string l;
-    while (raw_next(l)) {
-      if (!l.empty()) {
+    while (raw_next(buf_)) {
+      if (!buf_.empty()) {
         if (empties_ > 0) {
-          held_ = std::move(l);
+          held_.swap(buf_);
+          has_held_ = true;
           pending_empty_ = empties_ - 1;
           empties_ = 0;
           line.clear();
           return true;
         }
-        line.swap(l);
+        line.swap(buf_);
         return true;
       }
       ++empties_;
@@ -110,15 +110,22 @@ class LineReader {
   const Source& src_;
   size_t pos_ = 0, ti_ = 0;
   size_t empties_ = 0, pending_empty_ = 0;
-  std::optional<std::string> held_;
+  std::string buf_, held_;
+  bool has_held_ = false;
 };
 
 // "!Word" at the start of a word: "<nop>Word".  A line starting with '>'
-// is an e-mail style quote.
-void bang_and_quote(const std::string& in, std::string& out) {
+// is an e-mail style quote.  `in` may be taken over (its buffer swapped
+// into `out`).
+void bang_and_quote(std::string& in, std::string& out) {
+  size_t i = in.find('!');
+  if (i == std::string::npos && (in.empty() || in[0] != '>')) {
+    out.swap(in);
+    return;
+  }
   out.clear();
   size_t run = 0;
-  for (size_t i = in.find('!'); i != std::string::npos; i = in.find('!', i + 1)) {
+  for (; i != std::string::npos; i = in.find('!', i + 1)) {
     if (start_ww(in, i) && i + 1 < in.size() && is_word(char_at(in, i + 1))) {
       out.append(in, run, i - run);
       out += "<nop>";
@@ -129,9 +136,20 @@ void bang_and_quote(const std::string& in, std::string& out) {
   if (!out.empty() && out[0] == '>') out = "<cite>&gt; " + out.substr(1) + "</cite><br />";
 }
 
+// [\w-] at s[i] (an ASCII test first).
+constexpr auto kAsciiNameChar = [] {
+  std::array<bool, 128> t{};
+  for (int c = 0; c < 128; ++c) t[c] = is_ascii_alnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  return t;
+}();
+
 bool is_name_char(std::string_view s, size_t i, size_t* len) {
-  char32_t c = decode_at(s, i, len);
-  return c == '-' || is_word(c);
+  const unsigned char b = static_cast<unsigned char>(s[i]);
+  if (b < 0x80) {
+    *len = 1;
+    return kAsciiNameChar[b];
+  }
+  return is_word(decode_at(s, i, len));
 }
 
 // End of "[\w-]+(:[\w-]+)?" at s[i], or i.
@@ -147,24 +165,40 @@ size_t tag_name_end(std::string_view s, size_t i) {
   return j;
 }
 
+// Does s hold `word` at i?
+bool has_at(std::string_view s, size_t i, std::string_view word) {
+  if (i > s.size() || s.size() - i < word.size()) return false;
+  for (size_t k = 0; k < word.size(); ++k)
+    if (s[i + k] != word[k]) return false;
+  return true;
+}
+
 // Which '<' and '>' of a line belong to comment delimiters or to simple
 // tags (<name>, </name>): Foswiki protects those first.
 struct TagMarks {
   std::vector<uint8_t> lt, gt;  // 1 = protected
 };
 
-void mark_simple_tags(const std::string& s, TagMarks& m) {
+void mark_simple_tags(std::string_view s, TagMarks& m) {
   const size_t n = s.size();
   m.lt.assign(n, 0);
   m.gt.assign(n, 0);
-  for (size_t i = s.find("<!--"); i != std::string::npos; i = s.find("<!--", i + 4)) m.lt[i] = 1;
-  for (size_t i = s.find("-->"); i != std::string::npos; i = s.find("-->", i + 3)) m.gt[i + 2] = 1;
-  for (size_t i = s.find('<'); i != std::string::npos && i < n; i = s.find('<', i + 1)) {
-    if (m.lt[i]) continue;
+  // Comment delimiters never overlap, so each "<!--" and "-->" counts; a
+  // simple tag must not end in a comment's "-->".
+  auto comment_end = [&](size_t k) { return k >= 2 && s[k - 1] == '-' && s[k - 2] == '-'; };
+  for (size_t i = find_byte_of<'<', '>'>(s, 0); i < n; i = find_byte_of<'<', '>'>(s, i + 1)) {
+    if (s[i] == '>') {
+      if (comment_end(i)) m.gt[i] = 1;
+      continue;
+    }
+    if (has_at(s, i, "<!--")) {
+      m.lt[i] = 1;
+      continue;
+    }
     size_t j = i + 1;
     if (j < n && s[j] == '/') ++j;
     size_t k = tag_name_end(s, j);
-    if (k > j && k < n && s[k] == '>' && !m.gt[k]) {
+    if (k > j && k < n && s[k] == '>' && !comment_end(k)) {
       m.lt[i] = m.gt[k] = 1;
       i = k;
     }
@@ -186,61 +220,81 @@ bool entity_follows(std::string_view s, size_t i) {
   return k > j && k < s.size() && s[k] == ';';
 }
 
+bool all_space(std::string_view s) {
+  size_t len;
+  for (size_t i = 0; i < s.size(); i += len)
+    if (!is_space(decode_at(s, i, &len))) return false;
+  return true;
+}
+
+// Index of the first '<', '>' or '&' in s at or after i, or s.size().
+size_t next_markup(std::string_view s, size_t i) { return find_byte_of<'<', '>', '&'>(s, i); }
+
 // Lines after the first two rules, with the HTML-tag rule applied on
 // demand; keeps a few lines of look-ahead for tags split over lines.
 class LinePipeline {
  public:
   explicit LinePipeline(const Source& src) : reader_(src) {}
 
-  // The next line with tags protected and lone <, >, & escaped.
-  bool next(std::string& out) {
+  // The next line with tags protected and lone <, >, & escaped.  With
+  // `headings_only`, a line that cannot be a heading or an #anchor (one not
+  // starting with '#', '<' or '-') comes out empty, which is cheaper.
+  bool next(std::string& out, bool headings_only = false) {
     if (!fill(1)) return false;
-    Pending p = std::move(q_.front());
-    q_.pop_front();
-    escape(p, out);
+    std::swap(cur_, at(0));
+    head_ = (head_ + 1) % kRing;
+    --count_;
+    if (headings_only && (cur_.text.empty() || !std::strchr("#<-", cur_.text[0]))) {
+      // Only the effect on the following lines is needed.
+      out.clear();
+      if (!cur_.inside_tag && ends_in_open_tag(cur_)) continue_tag();
+    } else {
+      escape(cur_, out);
+    }
     return true;
   }
 
  private:
+  static constexpr size_t kLookahead = 8;  // lines a tag may continue over
+  static constexpr size_t kRing = kLookahead + 1;
+
   struct Pending {
     std::string text;
     size_t carry_gt = std::string::npos;  // a tag from an earlier line ends here
     bool inside_tag = false;              // the whole line is inside a tag
   };
 
-  bool fill(size_t k) {
-    while (q_.size() < k) {
-      if (!reader_.next(raw_)) return false;
-      Pending p;
-      bang_and_quote(raw_, p.text);
-      q_.push_back(std::move(p));
-    }
-    return true;
-  }
+  // The k-th line of look-ahead (0 = the next one).
+  Pending& at(size_t k) { return ring_[(head_ + k) % kRing]; }
 
-  static bool blank(std::string_view s) {
-    size_t len;
-    for (size_t i = 0; i < s.size(); i += len)
-      if (!is_space(decode_at(s, i, &len))) return false;
+  bool fill(size_t k) {
+    while (count_ < k) {
+      if (!reader_.next(raw_)) return false;
+      Pending& p = at(count_);
+      p.carry_gt = std::string::npos;
+      p.inside_tag = false;
+      bang_and_quote(raw_, p.text);
+      ++count_;
+    }
     return true;
   }
 
   // A tag whose name ends the line continues on the next non-blank line, up
   // to its first unprotected '>'.  Returns true when found (and marks it).
   bool continue_tag() {
-    for (size_t k = 1; k <= 8; ++k) {  // a few lines of look-ahead at most
+    for (size_t k = 1; k <= kLookahead; ++k) {  // a few lines of look-ahead at most
       if (!fill(k)) return false;
-      if (q_.size() < k) return false;
-      Pending& p = q_[k - 1];
+      if (count_ < k) return false;
+      Pending& p = at(k - 1);
       if (p.carry_gt != std::string::npos || p.inside_tag) return false;
-      if (blank(p.text)) continue;
+      if (all_space(p.text)) continue;
       size_t w = 0, len;
       while (w < p.text.size() && is_space(decode_at(p.text, w, &len))) w += len;
-      TagMarks m;
+      TagMarks& m = ahead_marks_;
       mark_simple_tags(p.text, m);
       for (size_t g = w; g < p.text.size(); ++g) {
         if (p.text[g] == '>' && !m.gt[g]) {
-          for (size_t b = 0; b + 1 < k; ++b) q_[b].inside_tag = true;
+          for (size_t b = 0; b + 1 < k; ++b) at(b).inside_tag = true;
           p.carry_gt = g;
           return true;
         }
@@ -250,12 +304,44 @@ class LinePipeline {
     return false;
   }
 
-  void escape(const Pending& p, std::string& out) {
+  // Does the line end in "<name" and white space, so that escape() would
+  // look for the end of the tag on the next lines?  (Such a '<' is the
+  // line's last, and escape() always reaches it.)
+  static bool ends_in_open_tag(const Pending& p) {
     const std::string& s = p.text;
+    size_t i = s.rfind('<');
+    size_t start = p.carry_gt == std::string::npos ? 0 : p.carry_gt + 1;
+    if (i == std::string::npos || i < start) return false;
+    size_t k = tag_name_end(s, i + 1);
+    return k > i + 1 && all_space(std::string_view(s).substr(k));
+  }
+
+  // The first unprotected '>' at or after w (UINT32_MAX when none), from a
+  // table built on first use for the current line.
+  uint32_t next_gt(const std::string& s, const TagMarks& m, size_t w) {
+    if (!next_gt_ready_) {
+      const size_t n = s.size();
+      next_gt_.resize(n + 1);
+      next_gt_[n] = UINT32_MAX;
+      for (size_t i = n; i-- > 0;)
+        next_gt_[i] = (s[i] == '>' && !m.gt[i]) ? static_cast<uint32_t>(i) : next_gt_[i + 1];
+      next_gt_ready_ = true;
+    }
+    return next_gt_[w];
+  }
+
+  // Consumes p.text.
+  void escape(Pending& p, std::string& out) {
+    std::string& s = p.text;
     const size_t n = s.size();
+    size_t first = next_markup(s, 0);
+    if (first == n) {  // nothing to protect or escape
+      out.swap(s);
+      return;
+    }
     out.clear();
     out.reserve(n + 16);
-    TagMarks m;
+    TagMarks& m = marks_;
     mark_simple_tags(s, m);
     size_t start = 0;
     if (p.carry_gt != std::string::npos) {
@@ -264,10 +350,8 @@ class LinePipeline {
     }
     if (!p.inside_tag) {
       // Tags with attributes: <name attrs...> up to the first unprotected '>'.
-      std::vector<uint32_t> next_gt(n + 1, UINT32_MAX);
-      for (size_t i = n; i-- > 0;)
-        next_gt[i] = (s[i] == '>' && !m.gt[i]) ? static_cast<uint32_t>(i) : next_gt[i + 1];
-      for (size_t i = s.find('<', start); i != std::string::npos && i < n; i = s.find('<', i + 1)) {
+      next_gt_ready_ = false;
+      for (size_t i = find_byte_of<'<'>(s, start); i < n; i = find_byte_of<'<'>(s, i + 1)) {
         if (m.lt[i]) continue;
         size_t k = tag_name_end(s, i + 1);
         if (k == i + 1) continue;
@@ -279,7 +363,7 @@ class LinePipeline {
             if (continue_tag()) m.lt[i] = 1;
             break;
           }
-          uint32_t g = next_gt[w];
+          uint32_t g = next_gt(s, m, w);
           if (g != UINT32_MAX) {
             m.lt[i] = m.gt[g] = 1;
             i = g;
@@ -290,26 +374,35 @@ class LinePipeline {
         }
       }
     }
-    for (size_t i = 0; i < n; ++i) {
+    size_t run = 0;
+    for (size_t i = first; i < n; i = next_markup(s, i + 1)) {
       char c = s[i];
+      std::string_view rep;
       if (c == '<') {
-        if (m.lt[i] || s.compare(i, 9, "<![CDATA[") == 0) out += '<';
-        else out += "&lt;";
+        if (m.lt[i] || has_at(s, i, "<![CDATA[")) continue;
+        rep = "&lt;";
       } else if (c == '>') {
-        if (m.gt[i] || (i >= 2 && s[i - 1] == ']' && s[i - 2] == ']')) out += '>';
-        else out += "&gt;";
-      } else if (c == '&') {
-        if (entity_follows(s, i)) out += '&';
-        else out += "&amp;";
+        if (m.gt[i] || (i >= 2 && s[i - 1] == ']' && s[i - 2] == ']')) continue;
+        rep = "&gt;";
       } else {
-        out += c;
+        if (entity_follows(s, i)) continue;
+        rep = "&amp;";
       }
+      out.append(s, run, i - run);
+      out += rep;
+      run = i + 1;
     }
+    out.append(s, run, std::string::npos);
   }
 
   LineReader reader_;
-  std::deque<Pending> q_;
+  std::array<Pending, kRing> ring_;
+  size_t head_ = 0, count_ = 0;
+  Pending cur_;
   std::string raw_;
+  TagMarks marks_, ahead_marks_;
+  std::vector<uint32_t> next_gt_;
+  bool next_gt_ready_ = false;
 };
 
 // ---------------------------------------------------------------------------
@@ -389,7 +482,7 @@ class HeadingIds {
     LinePipeline lines(src);
     std::string e;
     std::vector<std::string> html, dash;
-    while (lines.next(e)) {
+    while (lines.next(e, true)) {
       char level;
       size_t tb, te, end, lv;
       if (e.size() > 1 && e[0] == '#') {
@@ -427,43 +520,66 @@ class HeadingIds {
 // ---------------------------------------------------------------------------
 // Tables
 
-bool all_space(std::string_view s) {
-  size_t len;
-  for (size_t i = 0; i < s.size(); i += len)
-    if (!is_space(decode_at(s, i, &len))) return false;
-  return true;
+// Characters of white space at the start of s, or at its end.
+size_t leading_spaces(std::string_view s) {
+  size_t cnt = 0, len;
+  for (size_t k = 0; k < s.size(); k += len) {
+    if (!is_space(decode_at(s, k, &len))) break;
+    ++cnt;
+  }
+  return cnt;
 }
 
-// One row: `row` is the line after its first '|'.
-std::string table_row(std::string_view row_in) {
+size_t trailing_spaces(std::string_view s) {
+  size_t cnt = 0, len, e = s.size();
+  while (e > 0) {
+    size_t p = prev_index(s, e);
+    if (!is_space(decode_at(s, p, &len))) break;
+    ++cnt;
+    e = p;
+  }
+  return cnt;
+}
+
+// s without its trailing white space.
+std::string_view trim_end(std::string_view s) {
+  size_t e = s.size(), len;
+  while (e > 0) {
+    size_t p = prev_index(s, e);
+    if (!is_space(decode_at(s, p, &len))) break;
+    e = p;
+  }
+  return s.substr(0, e);
+}
+
+// One table row: `row_in` is the line after its first '|'.  Appends
+// "<tr \x02N\x02>cells</tr>" to `out`; `row` and `cells` are scratch space.
+struct TableCell {
+  std::string_view text;
+  size_t colspan = 0;
+};
+
+void table_row(std::string_view row_in, std::string& out, std::string& row,
+               std::vector<TableCell>& cells) {
   // tabs to spaces, trailing white space removed
-  std::string row;
-  row.reserve(row_in.size());
-  for (char c : row_in) {
-    if (c == '\t') row += "   ";
-    else row.push_back(c);
+  row.clear();
+  for (size_t i = 0;;) {
+    size_t t = row_in.find('\t', i);
+    row.append(row_in.substr(i, t - i));
+    if (t == std::string_view::npos) break;
+    row += "   ";
+    i = t + 1;
   }
-  {
-    size_t e = row.size(), len;
-    while (e > 0) {
-      size_t p = prev_index(row, e);
-      if (!is_space(decode_at(row, p, &len))) break;
-      e = p;
-    }
-    row.resize(e);
-  }
-  struct Cell {
-    std::string_view text;
-    size_t colspan = 0;
-  };
-  std::vector<Cell> cells;
+  row.resize(trim_end(row).size());
+  cells.clear();
+  const std::string_view rv(row);
   size_t i = 0;
   const size_t n = row.size();
   while (i <= n) {
-    size_t j = row.find('|', i);
-    if (j == std::string::npos) j = n;
-    Cell c;
-    c.text = std::string_view(row).substr(i, j - i);
+    size_t j = rv.find('|', i);
+    if (j == std::string_view::npos) j = n;
+    TableCell c;
+    c.text = rv.substr(i, j - i);
     size_t k = j;
     while (k < n && row[k] == '|') ++k;
     if (k - j >= 2) c.colspan = k - j;
@@ -471,9 +587,9 @@ std::string table_row(std::string_view row_in) {
       cells.push_back(c);
     } else {
       // Too many cells: the rest joins the last one.
-      Cell& last = cells.back();
-      last.text = std::string_view(row).substr(last.text.data() - row.data(),
-                                               j - static_cast<size_t>(last.text.data() - row.data()));
+      TableCell& last = cells.back();
+      size_t b = static_cast<size_t>(last.text.data() - row.data());
+      last.text = rv.substr(b, j - b);
     }
     if (j >= n) break;
     i = k;
@@ -481,64 +597,46 @@ std::string table_row(std::string_view row_in) {
   // Trailing empty cells are dropped (as Perl's split does).
   while (!cells.empty() && cells.back().text.empty() && cells.back().colspan == 0) cells.pop_back();
 
-  std::string out;
+  out += "<tr ";
+  out += kRowMark;
+  const size_t th_flag = out.size();
+  out += '1';
+  out += kRowMark;
+  out += '>';
   bool all_th = true;
-  std::string cell_html;
-  for (const Cell& c : cells) {
-    std::string text(c.text);
-    auto count_space = [](std::string_view s, bool from_end) {
-      size_t cnt = 0, len;
-      if (!from_end) {
-        for (size_t k = 0; k < s.size(); k += len) {
-          if (!is_space(decode_at(s, k, &len))) break;
-          ++cnt;
-        }
-      } else {
-        size_t e = s.size();
-        while (e > 0) {
-          size_t p = prev_index(s, e);
-          if (!is_space(decode_at(s, p, &len))) break;
-          ++cnt;
-          e = p;
-        }
-      }
-      return cnt;
-    };
+  for (const TableCell& c : cells) {
+    std::string_view text = c.text;
     if (!text.empty() && all_space(text)) text = " &nbsp; ";
-    size_t l1 = count_space(text, false), l2 = count_space(text, true);
+    size_t l1 = leading_spaces(text), l2 = trailing_spaces(text);
     const char* align = nullptr;
     if (l1 >= 2) align = l2 <= 1 ? "right" : "center";
     // *header*: the cell's text between its first and last '*'
-    std::string_view tv(text);
-    size_t a = l1, b = tv.size();
-    {
-      size_t len, e = tv.size();
-      while (e > a) {
-        size_t p = prev_index(tv, e);
-        if (!is_space(decode_at(tv, p, &len))) break;
-        e = p;
-      }
-      b = e;
+    size_t a = l1, b = std::max(a, trim_end(text).size());
+    bool th = b >= a + 2 && text[a] == '*' && text[b - 1] == '*';
+    out += th ? "<th" : "<td";
+    if (align) {
+      out += " align=\"";
+      out += align;
+      out += '"';
     }
-    bool th = b >= a + 2 && tv[a] == '*' && tv[b - 1] == '*';
-    std::string attrs;
-    if (align) attrs += std::string(" align=\"") + align + "\"";
-    if (c.colspan) attrs += " colspan=\"" + std::to_string(c.colspan) + "\"";
+    if (c.colspan) {
+      out += " colspan=\"";
+      out += std::to_string(c.colspan);
+      out += '"';
+    }
     if (th) {
-      out += "<th" + attrs + "><strong> ";
-      out.append(tv.substr(a + 1, b - a - 2));
+      out += "><strong> ";
+      out.append(text.substr(a + 1, b - a - 2));
       out += " </strong></th>\n";
     } else {
       all_th = false;
-      out += "<td" + attrs + "> " + text + " </td>\n";
+      out += "> ";
+      out.append(text);
+      out += " </td>\n";
     }
   }
-  std::string tr = "<tr ";
-  tr += kRowMark;
-  tr += all_th ? '1' : '0';
-  tr += kRowMark;
-  tr += '>';
-  return tr + out + "</tr>";
+  if (!all_th) out[th_flag] = '0';
+  out += "</tr>";
 }
 
 // ---------------------------------------------------------------------------
@@ -595,29 +693,31 @@ class Renderer {
   }
 
   // #anchors, headings and horizontal rules.
-  void line_rules(const std::string& e, std::string& out) {
+  void line_rules(std::string& e, std::string& out) {
     char level;
     size_t tb, te, end, lv;
     if (e.size() > 1 && e[0] == '#') {
       size_t n = match_wikiword(e, 1);
       if (n) {
-        out = "<span id=\"" + ids_.anchor(e.substr(1, n)) + "\"></span>";
+        out = "<span id=\"";
+        out += ids_.anchor(e.substr(1, n));
+        out += "\"></span>";
         out.append(e, 1 + n, std::string::npos);
         return;
       }
     }
     if (match_html_heading(e, &level, &tb, &te, &end)) {
       std::string text = strip_first_notoc(std::string_view(e).substr(tb, te - tb));
-      std::string id = ids_.html_heading(text);
-      out = std::string("<nop><h") + level + " id=\"" + id + "\"> " + text + " </h" + level + ">";
+      out.clear();
+      write_heading(out, std::string_view(&level, 1), ids_.html_heading(text), text);
       out.append(e, end, std::string::npos);
       return;
     }
     if (match_dash_heading(e, &lv, &tb)) {
       std::string text = strip_first_notoc(std::string_view(e).substr(tb));
-      std::string id = ids_.dash_heading(text);
       std::string l = std::to_string(lv);
-      out = "<nop><h" + l + " id=\"" + id + "\"> " + text + " </h" + l + ">";
+      out.clear();
+      write_heading(out, l, ids_.dash_heading(text), text);
       return;
     }
     if (e.size() >= 3 && e.compare(0, 3, "---") == 0) {
@@ -627,7 +727,20 @@ class Renderer {
       out.append(e, j, std::string::npos);
       return;
     }
-    out = e;
+    out.swap(e);
+  }
+
+  static void write_heading(std::string& out, std::string_view level, std::string_view id,
+                            std::string_view text) {
+    out += "<nop><h";
+    out += level;
+    out += " id=\"";
+    out += id;
+    out += "\"> ";
+    out += text;
+    out += " </h";
+    out += level;
+    out += '>';
   }
 
   // --- output ---------------------------------------------------------------
@@ -636,7 +749,8 @@ class Renderer {
   // and is large enough goes to the inline stage.
   void push(std::string_view s) {
     if (in_table_) {
-      table_.emplace_back(s);
+      table_.push_back({table_text_.size(), s.size()});
+      table_text_.append(s);
       return;
     }
     seg_.append(s);
@@ -651,19 +765,19 @@ class Renderer {
   // The rows are in; wrap the table, moving leading header rows into
   // <thead> and trailing ones into <tfoot>.
   void end_table() {
+    const std::string_view text(table_text_);
+    auto view = [&](const TablePiece& p) { return text.substr(p.offset, p.size); };
     // Blank pieces go (they would make empty paragraphs).
-    std::vector<std::string> l;
-    l.reserve(table_.size());
-    for (std::string& s : table_)
-      if (!all_space(s)) l.push_back(std::move(s));
+    std::erase_if(table_, [&](const TablePiece& p) { return all_space(view(p)); });
+    std::vector<TablePiece>& l = table_;
     bool in_foot = true;
     size_t foot = 0, head = 0;
     for (size_t i = l.size(); i-- > 0;) {
-      const std::string& s = l[i];
-      size_t mk = s.find(kRowMark);
-      if (mk != std::string::npos && mk + 2 < s.size() && s[mk + 2] == kRowMark) {
-        bool th = s[mk + 1] == '1';
-        l[i].erase(mk, 3);
+      std::string_view v = view(l[i]);
+      size_t mk = v.find(kRowMark);
+      if (mk != std::string_view::npos && mk + 2 < v.size() && v[mk + 2] == kRowMark) {
+        bool th = v[mk + 1] == '1';
+        l[i].mark = mk;
         if (th) {
           if (in_foot) ++foot;
           else ++head;
@@ -673,27 +787,35 @@ class Renderer {
         }
       }
     }
-    std::vector<std::string> res;
-    res.reserve(l.size() + 8);
-    res.emplace_back(" <table class='foswikiTable'>");
+    // A piece, without its row marker.
+    auto put = [&](const TablePiece& p) {
+      std::string_view v = view(p);
+      if (p.mark == std::string_view::npos) {
+        seg_ += v;
+      } else {
+        seg_ += v.substr(0, p.mark);
+        seg_ += v.substr(p.mark + 3);
+      }
+    };
+    seg_ += " <table class='foswikiTable'>";
     size_t body_end = l.size() - std::min(foot, l.size());
     size_t idx = 0;
     if (head) {
-      res.emplace_back("<thead>");
-      for (size_t k = 0; k < head && idx < body_end; ++k) res.push_back(std::move(l[idx++]));
-      res.emplace_back("</thead>");
+      seg_ += "<thead>";
+      for (size_t k = 0; k < head && idx < body_end; ++k) put(l[idx++]);
+      seg_ += "</thead>";
     }
     if (foot) {
-      res.emplace_back("<tfoot>");
-      for (size_t k = body_end; k < l.size(); ++k) res.push_back(std::move(l[k]));
-      res.emplace_back("</tfoot>");
+      seg_ += "<tfoot>";
+      for (size_t k = body_end; k < l.size(); ++k) put(l[k]);
+      seg_ += "</tfoot>";
     }
-    res.emplace_back("<tbody>");
-    for (; idx < body_end; ++idx) res.push_back(std::move(l[idx]));
-    res.emplace_back("</tbody>");
+    seg_ += "<tbody>";
+    for (; idx < body_end; ++idx) put(l[idx]);
+    seg_ += "</tbody>";
     in_table_ = false;
     table_.clear();
-    for (const std::string& s : res) seg_ += s;
+    table_text_.clear();
     table_rows_ = 0;
   }
 
@@ -777,9 +899,11 @@ class Renderer {
         if (!table_rows_) {
           in_table_ = true;
           table_.clear();
+          table_text_.clear();
         }
-        std::string row = table_row(std::string_view(line).substr(b + 1));
-        line = line.substr(0, b) + row;
+        scratch_.assign(line, 0, b);
+        table_row(std::string_view(line).substr(b + 1), scratch_, row_buf_, cells_);
+        line.swap(scratch_);
         ++table_rows_;
       } else if (table_rows_) {
         end_table();
@@ -962,9 +1086,17 @@ class Renderer {
 
   std::string out_;
   std::string seg_;
+  // The pieces of the table being read, kept until it ends.
+  struct TablePiece {
+    size_t offset = 0, size = 0;             // in table_text_
+    size_t mark = std::string_view::npos;    // its row marker
+  };
   bool in_table_ = false;
-  std::vector<std::string> table_;
+  std::string table_text_;
+  std::vector<TablePiece> table_;
   size_t table_rows_ = 0;
+  std::string scratch_, row_buf_;
+  std::vector<TableCell> cells_;
   std::vector<ListLevel> list_;
   bool is_list_ = false;
   bool is_first_ = true;

@@ -2,7 +2,6 @@
 
 #include <algorithm>
 #include <array>
-#include <cstdio>
 #include <cstring>
 
 #include "tml/text.h"
@@ -54,33 +53,29 @@ class Finder {
  private:
   // One pass over the text: every '<' that may start a tag of interest.
   void collect() {
-    const char* base = s_.data();
-    size_t n = s_.size();
-    for (size_t p = 0; p < n;) {
-      const void* hit = std::memchr(base + p, '<', n - p);
-      if (!hit) break;
-      p = static_cast<const char*>(hit) - base;
+    const size_t n = s_.size();
+    for (size_t p = find_byte_of<'<'>(s_, 0); p < n; p = find_byte_of<'<'>(s_, p + 1)) {
       size_t q = p + 1;
       bool close = q < n && s_[q] == '/';
       if (close) ++q;
-      if (q < n) {
-        if (!close && s_[q] == '?') {
-          cands_.push_back({p, Tag::pi, false});
-        } else if (!close && s_[q] == '!' && starts_with_ci(s_, q + 1, "doctype")) {
-          cands_.push_back({p, Tag::doctype, false});
-        } else if (s_.compare(q, 6, "sticky") == 0 && q + 6 < n && s_[q + 6] == '>') {
-          cands_.push_back({p, Tag::sticky, close});
-        } else {
-          if (!close && starts_with_ci(s_, q, "ho") && !word_at(s_, q + 2)) src_.has_ho = true;
-          for (const NameInfo& ni : kNames) {
-            if (starts_with_ci(s_, q, ni.name)) {
-              cands_.push_back({p, ni.tag, close});
-              break;
-            }
+      if (q >= n) break;
+      const char c = ascii_lower(s_[q]);
+      if (!close && c == '?') {
+        cands_.push_back({p, Tag::pi, false});
+      } else if (!close && c == '!') {
+        if (starts_with_ci(s_, q + 1, "doctype")) cands_.push_back({p, Tag::doctype, false});
+      } else if (s_[q] == 's' && s_.compare(q, 6, "sticky") == 0 && q + 6 < n && s_[q + 6] == '>') {
+        cands_.push_back({p, Tag::sticky, close});
+      } else if (c >= 'h' && c <= 'v') {
+        if (!close && c == 'h' && starts_with_ci(s_, q, "ho") && !word_at(s_, q + 2))
+          src_.has_ho = true;
+        for (const NameInfo& ni : kNames) {
+          if (ni.name[0] == c && starts_with_ci(s_, q, ni.name)) {
+            cands_.push_back({p, ni.tag, close});
+            break;
           }
         }
       }
-      p = p + 1;
     }
   }
 
@@ -330,12 +325,23 @@ void append_entity_encoded(std::string& out, std::string_view s) {
     if (c == '\t') {
       out += "   ";
     } else {
-      char buf[8];
-      int n = std::snprintf(buf, sizeof buf, "&#%u;", static_cast<unsigned>(c));
-      out.append(buf, static_cast<size_t>(n));
+      out += "&#";
+      append_decimal(out, c);
+      out += ';';
     }
   }
   out.append(s, run, std::string_view::npos);
+}
+
+// The first CR, NUL, \x01 or \x02 at or after i, or s.size().
+size_t next_dropped(std::string_view s, size_t i) {
+  for (; i + 8 <= s.size(); i += 8) {
+    const uint64_t w = load8(s, i);
+    if (has_byte_below(w, 3) || has_byte(w, '\r')) break;
+  }
+  for (; i < s.size(); ++i)
+    if (s[i] == '\r' || static_cast<unsigned char>(s[i]) < 3) return i;
+  return s.size();
 }
 
 }  // namespace
@@ -347,12 +353,9 @@ Source prepare_source(std::string_view input) {
   // CR goes; so do the control bytes the renderer uses as markers.
   {
     size_t run = 0;
-    for (size_t i = 0; i < input.size(); ++i) {
-      char c = input[i];
-      if (c == '\r' || c == '\0' || c == '\x01' || c == '\x02') {
-        t.append(input, run, i - run);
-        run = i + 1;
-      }
+    for (size_t i = next_dropped(input, 0); i < input.size(); i = next_dropped(input, i + 1)) {
+      t.append(input, run, i - run);
+      run = i + 1;
     }
     t.append(input, run, std::string_view::npos);
   }

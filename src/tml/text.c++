@@ -17,12 +17,8 @@ locale_t utf8_locale() {
 
 }  // namespace
 
-char32_t decode_at(std::string_view s, size_t i, size_t* len) {
+char32_t decode_multibyte(std::string_view s, size_t i, size_t* len) {
   const unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    *len = 1;
-    return c;
-  }
   size_t n;
   char32_t cp;
   if (c >= 0xC2 && c <= 0xDF) {
@@ -54,7 +50,7 @@ char32_t decode_at(std::string_view s, size_t i, size_t* len) {
   return cp;
 }
 
-size_t prev_index(std::string_view s, size_t i) {
+size_t prev_index_multibyte(std::string_view s, size_t i) {
   size_t j = i - 1;
   // Step back over at most three continuation bytes.
   for (int k = 0; k < 3 && j > 0 && (static_cast<unsigned char>(s[j]) & 0xC0) == 0x80; ++k) --j;
@@ -64,24 +60,7 @@ size_t prev_index(std::string_view s, size_t i) {
   return j;
 }
 
-char32_t char_before(std::string_view s, size_t i) {
-  if (i == 0) return 0;
-  const unsigned char c = static_cast<unsigned char>(s[i - 1]);
-  if (c < 0x80) return c;
-  size_t j = prev_index(s, i), len;
-  return decode_at(s, j, &len);
-}
-
-char32_t char_at(std::string_view s, size_t i) {
-  if (i >= s.size()) return 0;
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) return c;
-  size_t len;
-  return decode_at(s, i, &len);
-}
-
-bool is_space(char32_t c) {
-  if (c < 0x80) return c == ' ' || (c >= 0x09 && c <= 0x0D);
+bool is_space_multibyte(char32_t c) {
   switch (c) {
     case 0x85: case 0xA0: case 0x1680: case 0x2028: case 0x2029:
     case 0x202F: case 0x205F: case 0x3000:
@@ -91,61 +70,33 @@ bool is_space(char32_t c) {
   }
 }
 
-bool is_upper(char32_t c) {
-  if (c < 0x80) return c >= 'A' && c <= 'Z';
+bool is_upper_multibyte(char32_t c) {
   locale_t l = utf8_locale();
   return l && c != 0xFFFD && iswupper_l(static_cast<wint_t>(c), l);
 }
 
-bool is_lower(char32_t c) {
-  if (c < 0x80) return c >= 'a' && c <= 'z';
+bool is_lower_multibyte(char32_t c) {
   locale_t l = utf8_locale();
   return l && c != 0xFFFD && iswlower_l(static_cast<wint_t>(c), l);
 }
 
-bool is_digit(char32_t c) {
-  if (c < 0x80) return c >= '0' && c <= '9';
+bool is_digit_multibyte(char32_t c) {
   // Perl's [[:digit:]] is every decimal digit; glibc's iswdigit is ASCII only.
   locale_t l = utf8_locale();
   return l && c != 0xFFFD && iswalnum_l(static_cast<wint_t>(c), l) &&
          !iswalpha_l(static_cast<wint_t>(c), l);
 }
 
-bool is_alnum(char32_t c) {
-  if (c < 0x80) return is_ascii_alnum(static_cast<unsigned char>(c));
+bool is_alnum_multibyte(char32_t c) {
   locale_t l = utf8_locale();
   return l && c != 0xFFFD && iswalnum_l(static_cast<wint_t>(c), l);
 }
-
-bool is_word(char32_t c) { return c == '_' || is_alnum(c); }
 
 bool starts_with_ci(std::string_view s, size_t i, std::string_view lower_word) {
   if (i + lower_word.size() > s.size()) return false;
   for (size_t k = 0; k < lower_word.size(); ++k)
     if (ascii_lower(s[i + k]) != lower_word[k]) return false;
   return true;
-}
-
-bool start_ww(std::string_view s, size_t i) {
-  if (i == 0) return true;
-  const unsigned char p = static_cast<unsigned char>(s[i - 1]);
-  if (p < 0x80) return p == '(' || p == ' ' || (p >= 0x09 && p <= 0x0D);
-  return is_space(char_before(s, i));
-}
-
-bool end_ww(std::string_view s, size_t i) {
-  if (i >= s.size()) return true;
-  const unsigned char c = static_cast<unsigned char>(s[i]);
-  if (c < 0x80) {
-    switch (c) {
-      case ',': case '.': case ';': case ':': case '!': case '?': case ')': case ' ':
-      case '\t': case '\n': case '\v': case '\f': case '\r':
-        return true;
-      default:
-        return false;
-    }
-  }
-  return is_space(char_at(s, i));
 }
 
 void append_utf8(std::string& out, char32_t c) {
@@ -164,6 +115,17 @@ void append_utf8(std::string& out, char32_t c) {
     out.push_back(static_cast<char>(0x80 | ((c >> 6) & 0x3F)));
     out.push_back(static_cast<char>(0x80 | (c & 0x3F)));
   }
+}
+
+void append_decimal(std::string& out, uint32_t v, int min_digits) {
+  char buf[16];
+  char* e = buf + sizeof buf;
+  char* p = e;
+  do {
+    *--p = static_cast<char>('0' + v % 10);
+    v /= 10;
+  } while (v != 0 || e - p < min_digits);
+  out.append(p, static_cast<size_t>(e - p));
 }
 
 size_t match_wikiword(std::string_view s, size_t i) {

@@ -246,6 +246,20 @@ static void wikiwords(void**) {
              "WikiWord</a>");
 }
 
+static void noautolink_tags(void**) {
+  // any case, with attributes; a longer tag name is not the tag
+  assert_str(render("<NoAutoLink class=\"x\">WikiWord </noAUTOlink>WikiWord <noautolinks>WikiWord"
+                    "</noautolink\n</noautolink>WikiWord"),
+             "<noautolink class=\"x\">WikiWord </noautolink>WikiWord <noautolinks>WikiWord"
+             "&lt;/noautolink\n</noautolink>WikiWord");
+  assert_str(render("kkk<noautolink>kk WikiWord</noautolink>k WikiWord"),
+             "kkk<noautolink>kk WikiWord</noautolink>k "
+             "<a href=\"/foswiki/bin/view/Main/WikiWord\">WikiWord</a>");
+  assert_str(render("Text with \u00c4\u00d6 WikiWord and \u00c9mile \u00c0BCWord x\u00a0WikiWord"),
+             "Text with \u00c4\u00d6 <a href=\"/foswiki/bin/view/Main/WikiWord\">WikiWord</a> and "
+             "\u00c9mile \u00c0BCWord x\u00a0<a href=\"/foswiki/bin/view/Main/WikiWord\">WikiWord</a>");
+}
+
 static void noautolink_pref(void**) {
   RenderContext c = ctx();
   c.pref = [](std::string_view name) -> std::optional<std::string> {
@@ -343,6 +357,30 @@ static void plain_text(void**) {
 
 // --- inputs that must stay linear ------------------------------------------------
 
+static void anchor_names(void**) {
+  // equal headings get _ANn; a heading named like one of those gets its own suffix
+  assert_str(render("---+ Same\n---+ Same\n---+ Same_AN1\n---+ Same\n#Same\n<h2>Same</h2>\n"),
+             "<nop><h1 id=\"Same_AN1\">  Same </h1>\n"
+             "<nop><h1 id=\"Same_AN2\">  Same </h1>\n"
+             "<nop><h1 id=\"Same_AN1_AN1\">  Same_AN1 </h1>\n"
+             "<nop><h1 id=\"Same_AN3\">  Same </h1>\n"
+             "#Same\n"
+             "<nop><h2 id=\"Same\"> Same </h2>");
+  // the name is cut to stay within 32 characters with its suffix
+  assert_str(render("---+ A heading that is longer than thirty-two characters\n"
+                    "---+ A heading that is longer than thirty-two characters\n"),
+             "<nop><h1 id=\"A_heading_that_is_longer_than_thirty_45two_characters\">  A heading "
+             "that is longer than thirty-two characters </h1>\n"
+             "<nop><h1 id=\"A_heading_that_is_longer_tha_AN1\">  A heading that is longer than "
+             "thirty-two characters </h1>");
+  // many equal headings: every id is different
+  std::string in;
+  for (int i = 0; i < 20000; ++i) in += "---+ h\n";
+  std::string out = render(in);
+  assert_int_equal(count(out, "id=\"h_AN19999\""), 1);
+  assert_int_equal(count(out, "id=\"h\""), 1);
+}
+
 static void pathological(void**) {
   const size_t n = 1 << 20;
   {
@@ -433,10 +471,11 @@ int main() {
       cmocka_unit_test(tables),       cmocka_unit_test(lifted_blocks),
       cmocka_unit_test(html_and_entities), cmocka_unit_test(emphasis),
       cmocka_unit_test(escapes),      cmocka_unit_test(wikiwords),
-      cmocka_unit_test(noautolink_pref), cmocka_unit_test(bracket_links),
+      cmocka_unit_test(noautolink_pref), cmocka_unit_test(noautolink_tags),
+      cmocka_unit_test(bracket_links),
       cmocka_unit_test(urls),         cmocka_unit_test(emails),
       cmocka_unit_test(base_topic),   cmocka_unit_test(plain_text),
-      cmocka_unit_test(pathological),
+      cmocka_unit_test(anchor_names), cmocka_unit_test(pathological),
   };
   return cmocka_run_group_tests(tests, nullptr, nullptr);
 }

@@ -223,9 +223,9 @@ bool InlineRenderer::link_pass(const std::string& in, std::string& out) {
     std::string_view target(in.data() + i + 2, t - i - 2);
     if (with_label) {
       label.assign(in, l0, l - l0);
-      out += square_bracket_link(env_, target, &label);
+      square_bracket_link(env_, target, &label, out);
     } else {
-      out += square_bracket_link(env_, target, nullptr);
+      square_bracket_link(env_, target, nullptr, out);
     }
     run = end;
     i = end - 1;
@@ -444,8 +444,8 @@ bool InlineRenderer::wikiword_pass(const std::string& in, std::string& out) {
     std::string_view web = w.web_end > i ? sv.substr(i, w.web_end - i) : std::string_view();
     begin_output();
     out.append(in, run, i - run);
-    out += wiki_word_link(env_, web, sv.substr(w.word_begin, w.word_end - w.word_begin),
-                          sv.substr(anchor_b, end - anchor_b));
+    wiki_word_link(env_, web, sv.substr(w.word_begin, w.word_end - w.word_begin),
+                   sv.substr(anchor_b, end - anchor_b), out);
     run = i = end;
   }
   if (!changed) return false;

@@ -30,10 +30,13 @@ class NameFilter {
   // Parses a Perl character class such as [\s\*?~^\$@%`"'&;|<>\[\]\x00-\x1f]
   // (literal characters, ranges, \s, \xHH and backslash escapes).
   explicit NameFilter(std::string_view cls);
-  bool matches(char32_t c) const;
+  bool matches(char32_t c) const { return c < 128 ? ascii_matches_[c] : matches_wide(c); }
 
  private:
+  bool matches_wide(char32_t c) const;
+
   std::array<bool, 128> ascii_{};
+  std::array<bool, 128> ascii_matches_{};  // matches() of each ASCII character
   bool space_ = false;
   bool negate_ = false;
   std::vector<std::pair<char32_t, char32_t>> ranges_;  // beyond ASCII
@@ -65,12 +68,13 @@ bool emphasis_pass(std::string_view in, std::string& out, std::string_view delim
                    bool strip = false);
 
 // Protects WikiWords, acronyms, e-mail addresses and "proto:" in link text
-// with <nop> so that the later rules leave them alone.
-std::string escape_auto_links(const LinkEnv& env, std::string_view text);
+// with <nop> so that the later rules leave them alone; appends to `out`.
+void escape_auto_links(const LinkEnv& env, std::string_view text, std::string& out);
 
 // [[target]] / [[target][label]]; `label` is null for the first form.
-std::string square_bracket_link(const LinkEnv& env, std::string_view target,
-                                const std::string* label);
+// Appends the link to `out`.
+void square_bracket_link(const LinkEnv& env, std::string_view target, const std::string* label,
+                         std::string& out);
 
 // An explicit URL (typed-in, or the target of a [[link]]).
 std::string external_link(const LinkEnv& env, std::string url, const std::string* text);
@@ -78,9 +82,9 @@ std::string external_link(const LinkEnv& env, std::string url, const std::string
 // A typed-in e-mail address (with or without mailto:).
 std::string mail_link(const LinkEnv& env, std::string_view text);
 
-// A typed-in WikiWord or acronym, with optional web and #anchor.
-std::string wiki_word_link(const LinkEnv& env, std::string_view web, std::string_view topic,
-                           std::string_view anchor);
+// A typed-in WikiWord or acronym, with optional web and #anchor; appends to `out`.
+void wiki_word_link(const LinkEnv& env, std::string_view web, std::string_view topic,
+                    std::string_view anchor, std::string& out);
 
 // Length of the protocol name ("http", ...) that starts at s[i] and is
 // followed by ':', or 0.

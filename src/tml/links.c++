@@ -22,44 +22,46 @@ char32_t to_upper(char32_t c) {
   return l ? static_cast<char32_t>(towupper_l(static_cast<wint_t>(c), l)) : c;
 }
 
-// Perl's ucfirst.
-std::string ucfirst_str(std::string_view s) {
-  if (s.empty()) return std::string();
-  size_t len;
-  char32_t c = decode_at(s, 0, &len);
-  std::string out;
-  append_utf8(out, to_upper(c));
-  out.append(s.substr(len));
-  return out;
-}
-
-// s/\s([[:alnum:]])/\U$1/g
-std::string cap_after_space(std::string_view s) {
-  // Only white space matters: without any, s stays as it is.
-  if (std::all_of(s.begin(), s.end(), [](char c) {
-        return static_cast<unsigned char>(c) < 0x80 && !is_ascii_space(static_cast<unsigned char>(c));
-      }))
-    return std::string(s);
-  std::string out;
-  out.reserve(s.size());
+// s/\s([[:alnum:]])/\U$1/g applied to ucfirst(s), appended to `out`.  With
+// `drop_space`, the white space left over is dropped as well (s/\s//g).
+void append_ucfirst_cap(std::string& out, std::string_view s, bool drop_space = false) {
+  if (s.empty()) return;
+  size_t first_len;
+  const char32_t first = to_upper(decode_at(s, 0, &first_len));
+  // Only white space matters after the first character: without any, the
+  // rest stays as it is.
+  if (!is_space(first) && std::all_of(s.begin() + first_len, s.end(), [](char c) {
+        return static_cast<unsigned char>(c) < 0x80 &&
+               !is_ascii_space(static_cast<unsigned char>(c));
+      })) {
+    append_utf8(out, first);
+    out.append(s, first_len);
+    return;
+  }
+  bool after_space = false;
   size_t len;
   for (size_t i = 0; i < s.size(); i += len) {
-    char32_t c = decode_at(s, i, &len);
-    if (is_space(c) && i + len < s.size()) {
-      size_t l2;
-      char32_t d = decode_at(s, i + len, &l2);
-      if (is_alnum(d)) {
-        append_utf8(out, to_upper(d));
-        len += l2;
-        continue;
-      }
+    char32_t c = first;
+    if (i == 0) len = first_len;
+    else c = decode_at(s, i, &len);
+    // The first character is written as ucfirst made it.
+    auto put = [&] {
+      if (i == 0) append_utf8(out, c);
+      else out.append(s, i, len);
+    };
+    if (is_space(c)) {
+      // A space before an alphanumeric goes with the capital it makes.
+      if (!drop_space && !(i + len < s.size() && is_alnum(char_at(s, i + len)))) put();
+      after_space = true;
+      continue;
     }
-    out.append(s.substr(i, len));
+    if (after_space && is_alnum(c)) append_utf8(out, to_upper(c));
+    else put();
+    after_space = false;
   }
-  return out;
 }
 
-std::string trim(std::string_view s) {
+std::string_view trim(std::string_view s) {
   size_t b = 0, e = s.size(), len;
   while (b < e && is_space(decode_at(s, b, &len))) b += len;
   while (e > b) {
@@ -67,7 +69,7 @@ std::string trim(std::string_view s) {
     if (!is_space(decode_at(s, p, &len))) break;
     e = p;
   }
-  return std::string(s.substr(b, e - b));
+  return s.substr(b, e - b);
 }
 
 bool starts_with_ci_str(std::string_view s, std::string_view lower) {
@@ -89,19 +91,21 @@ void append_attr_escaped(std::string& out, std::string_view s) {
 // A URL that names a picture becomes an <img> (no link text given).
 bool image_link(std::string_view url_in, std::string* img) {
   if (url_in.find("<nop>") != std::string_view::npos) return false;
-  std::string url = trim(url_in);
+  const std::string_view url = trim(url_in);
   size_t p;
   if (starts_with_ci_str(url, "http://")) p = 7;
   else if (starts_with_ci_str(url, "https://")) p = 8;
   else return false;
-  if (url.find('?', p) != std::string::npos) return false;
+  if (url.find('?', p) != std::string_view::npos) return false;
   size_t dot = url.rfind('.');
-  if (dot == std::string::npos || dot < p) return false;
-  std::string ext;
-  for (char c : url.substr(dot + 1)) ext.push_back(ascii_lower(c));
-  if (ext != "gif" && ext != "jpg" && ext != "jpeg" && ext != "png") return false;
+  if (dot == std::string_view::npos || dot < p) return false;
+  const std::string_view ext = url.substr(dot + 1);
+  auto is_ext = [&](std::string_view e) {
+    return ext.size() == e.size() && starts_with_ci(ext, 0, e);
+  };
+  if (!is_ext("gif") && !is_ext("jpg") && !is_ext("jpeg") && !is_ext("png")) return false;
   size_t slash = url.rfind('/');
-  std::string file = slash == std::string::npos ? url : url.substr(slash + 1);
+  const std::string_view file = slash == std::string_view::npos ? url : url.substr(slash + 1);
   img->clear();
   *img += "<img alt=\"";
   append_attr_escaped(*img, file);
@@ -273,9 +277,11 @@ NameFilter::NameFilter(std::string_view cls) {
     }
     add(lo, lo);
   }
+  for (char32_t c = 0; c < 128; ++c) ascii_matches_[c] = matches_wide(c);
 }
 
-bool NameFilter::matches(char32_t c) const {
+// What the parsed class says of c (matches() keeps the answers for ASCII in a table).
+bool NameFilter::matches_wide(char32_t c) const {
   bool m;
   if (space_ && is_space(c)) m = true;
   else if (c < 128) m = ascii_[c];
@@ -569,23 +575,22 @@ std::string emphasis_all(std::string_view text) {
 
 namespace {
 
-std::string new_link(const LinkEnv& env, const std::string& web, const std::string& topic,
-                     const std::string& text) {
-  std::string out = "<a class=\"foswikiNewLink\" href=\"";
+void new_link(const LinkEnv& env, std::string_view web, std::string_view topic,
+              std::string_view text, std::string& out) {
+  out += "<a class=\"foswikiNewLink\" href=\"";
   if (env.ctx.links) out += env.ctx.links->edit_url(web, topic);
   out += "\" rel=\"nofollow\" title=\"Create this topic\">";
   out += text;
   out += "</a>";
-  return out;
 }
 
-std::string existing_link(const LinkEnv& env, const std::string& web, const std::string& topic,
-                          const std::string& text, std::string_view anchor,
-                          std::string_view params) {
+void existing_link(const LinkEnv& env, std::string_view web, std::string_view topic,
+                   std::string_view text, std::string_view anchor, std::string_view params,
+                   std::string& out) {
   const RenderOptions& o = env.ctx.options;
   const bool home = web == env.base_web && topic == o.home_topic;
   const bool current = web == env.base_web && topic == env.base_topic;
-  std::string out = "<a ";
+  out += "<a ";
   if (home || current) {
     out += "class=\"";
     if (home) out += "foswikiCurrentWebHomeLink";
@@ -605,15 +610,18 @@ std::string existing_link(const LinkEnv& env, const std::string& web, const std:
   out += "\">";
   out += text;
   out += "</a>";
-  return out;
 }
 
-std::string singular_form(const LinkEnv& env, std::string web, const std::string& plural) {
-  std::replace(web.begin(), web.end(), '.', '/');
-  const RenderOptions& o = env.ctx.options;
-  if (!(o.plural_to_singular || web == o.users_web || web == o.system_web)) return std::string();
+// The singular of a plural topic name, or "" when there is none to try.
+std::string singular_form(const LinkEnv& env, std::string_view web, std::string_view plural) {
   if (plural.empty() || plural.back() != 's') return std::string();
-  std::string s = plural;
+  const RenderOptions& o = env.ctx.options;
+  if (!o.plural_to_singular) {
+    std::string w(web);
+    std::replace(w.begin(), w.end(), '.', '/');
+    if (w != o.users_web && w != o.system_web) return std::string();
+  }
+  std::string s(plural);
   auto ends = [&](std::string_view suf) {
     return s.size() >= suf.size() && s.compare(s.size() - suf.size(), suf.size(), suf) == 0;
   };
@@ -628,46 +636,68 @@ std::string singular_form(const LinkEnv& env, std::string web, const std::string
   return s;
 }
 
-std::string render_wiki_word(const LinkEnv& env, const std::string& web, std::string topic,
-                             const std::string& text, std::string_view anchor, bool link_if_absent,
-                             bool keep_web, std::string_view params) {
+void render_wiki_word(const LinkEnv& env, std::string_view web, std::string topic,
+                      std::string_view text, std::string_view anchor, bool link_if_absent,
+                      bool keep_web, std::string_view params, std::string& out) {
   const LinkResolver* links = env.ctx.links;
   bool exists = links && links->topic_exists(web, topic);
   if (!exists && links) {
     std::string singular = singular_form(env, web, topic);
     if (!singular.empty() && links->topic_exists(web, singular)) {
-      topic = singular;
+      topic.swap(singular);
       exists = true;
     }
   }
-  if (exists) return existing_link(env, web, topic, text, anchor, params);
-  if (link_if_absent) return new_link(env, web, topic, text);
-  if (keep_web) return web + "." + text;
-  return text;
+  if (exists) {
+    existing_link(env, web, topic, text, anchor, params, out);
+  } else if (link_if_absent) {
+    new_link(env, web, topic, text, out);
+  } else {
+    if (keep_web) {
+      out += web;
+      out += '.';
+    }
+    out += text;
+  }
 }
 
-std::string internal_link(const LinkEnv& env, std::string web, std::string topic,
-                          std::string link_text, std::string_view anchor, bool link_if_absent,
-                          bool keep_web, std::string_view params) {
+void internal_link(const LinkEnv& env, std::string web, std::string_view topic_in,
+                   std::string link_text, std::string_view anchor, bool link_if_absent,
+                   bool keep_web, std::string_view params, std::string& out) {
   const RenderOptions& o = env.ctx.options;
   if (!web.empty() && web.back() == '/') web.pop_back();
   if (link_text == web) std::replace(link_text.begin(), link_text.end(), '/', '.');
   if (link_text == o.home_topic && web != env.base_web) link_text = web;
-  topic = cap_after_space(ucfirst_str(trim(topic)));
+  std::string topic;
+  append_ucfirst_cap(topic, trim(topic_in));
   // <nop> before a capital letter that follows white space or '('.
   std::string t;
-  t.reserve(link_text.size() + 16);
-  size_t len, run = 0;
-  for (size_t i = 0; i < link_text.size(); i += len) {
-    char32_t c = decode_at(link_text, i, &len);
-    if (i > 0 && is_upper(c) && start_ww(link_text, i)) {
-      t.append(link_text, run, i - run);
-      t += "<nop>";
-      run = i;
+  size_t run = 0;
+  auto nop_at = [&](size_t i) {
+    if (run == 0) t.reserve(link_text.size() + 16);
+    t.append(link_text, run, i - run);
+    t += "<nop>";
+    run = i;
+  };
+  if (std::all_of(link_text.begin(), link_text.end(),
+                  [](char ch) { return static_cast<unsigned char>(ch) < 0x80; })) {
+    for (size_t i = 1; i < link_text.size(); ++i) {
+      const unsigned char p = static_cast<unsigned char>(link_text[i - 1]);
+      if (link_text[i] >= 'A' && link_text[i] <= 'Z' && (p == '(' || is_ascii_space(p))) nop_at(i);
+    }
+  } else {
+    size_t len;
+    for (size_t i = 0; i < link_text.size(); i += len) {
+      char32_t c = decode_at(link_text, i, &len);
+      if (i > 0 && is_upper(c) && start_ww(link_text, i)) nop_at(i);
     }
   }
-  t.append(link_text, run);
-  return render_wiki_word(env, web, topic, t, anchor, link_if_absent, keep_web, params);
+  if (run > 0) {
+    t.append(link_text, run);
+    link_text.swap(t);
+  }
+  render_wiki_word(env, web, std::move(topic), link_text, anchor, link_if_absent, keep_web, params,
+                   out);
 }
 
 }  // namespace
@@ -744,81 +774,83 @@ std::string mail_link(const LinkEnv& env, std::string_view text) {
   return external_link(env, url, &t);
 }
 
-std::string escape_auto_links(const LinkEnv& env, std::string_view text) {
-  if (text.empty()) return std::string();
+void escape_auto_links(const LinkEnv& env, std::string_view text, std::string& out) {
+  if (text.empty()) return;
   const int acr = env.ctx.options.acronym_length;
-  std::string a;
-  a.reserve(text.size() + 16);
-  size_t i = 0, run = 0;
+  const size_t start = out.size();
+  out.reserve(start + text.size() + 16);
+  // After white space or '(': a WikiWord or an acronym (both begin with a
+  // capital letter, unless acronyms may be empty), else an e-mail address
+  // (which needs an '@').
+  const bool any_at = text.find('@') != std::string_view::npos;
+  size_t i = 1, run = 0;
   const size_t n = text.size();
   while (i < n) {
-    if (i > 0) {
-      char32_t p = char_before(text, i);
-      if (p == '(' || is_space(p)) {
-        size_t end = 0;
-        WebWord w = match_web_word(text, i, acr);
-        if (w.word_end) end = w.word_end;
-        else end = match_email(text, i, false);
-        if (end) {
-          a.append(text.substr(run, i - run));
-          a += "<nop>";
-          a.append(text.substr(i, end - i));
-          i = run = end;
-          continue;
-        }
+    const unsigned char b = static_cast<unsigned char>(text[i]);
+    const bool word = b >= 0x80 || (b >= 'A' && b <= 'Z') || acr < 1;
+    if ((word || any_at) && start_ww(text, i)) {
+      size_t end = 0;
+      if (word) end = match_web_word(text, i, acr).word_end;
+      if (!end && any_at) end = match_email(text, i, false);
+      if (end) {
+        out.append(text, run, i - run);
+        out += "<nop>";
+        out.append(text, i, end - i);
+        i = run = end;
+        continue;
       }
     }
     ++i;
   }
-  a.append(text.substr(run));
+  out.append(text, run);
   // "proto:" followed by a printing character gets a <nop> before the colon.
-  std::string b;
-  b.reserve(a.size() + 8);
+  // A protocol name ends just before a ':', at most max_protocol bytes on.
+  if (out.find(':', start) == std::string::npos) return;
+  const std::string a = out.substr(start);
+  out.resize(start);
   run = 0;
+  size_t colon_at = 0;  // the first ':' at or after k + 1, or npos
   for (size_t k = 0; k < a.size(); ++k) {
     if (!env.protocol_start[static_cast<unsigned char>(a[k])]) continue;
+    if (colon_at != std::string::npos && colon_at <= k) colon_at = a.find(':', k + 1);
+    if (colon_at == std::string::npos || colon_at - k > env.max_protocol) continue;
     size_t pl = match_protocol(env, a, k);
     if (!pl) continue;
     size_t colon = k + pl;
     if (colon + 1 < a.size() && !is_space(char_at(a, colon + 1))) {
-      b.append(a, run, colon - run);
-      b += "<nop>";
+      out.append(a, run, colon - run);
+      out += "<nop>";
       run = colon;
     }
     k = colon;
   }
-  b.append(a, run, std::string::npos);
-  return b;
+  out.append(a, run, std::string::npos);
 }
 
-std::string square_bracket_link(const LinkEnv& env, std::string_view target,
-                                const std::string* label) {
-  std::string link = trim(target);
+void square_bracket_link(const LinkEnv& env, std::string_view target, const std::string* label,
+                         std::string& out) {
+  std::string_view link = trim(target);
   std::string text;
-  bool have_text = false;
-  if (label) {
-    std::string img;
-    if (image_link(*label, &img)) text = img;
-    else text = escape_auto_links(env, *label);
-    have_text = true;
+  if (label && !image_link(*label, &text)) escape_auto_links(env, *label, text);
+  if (match_protocol(env, link, 0) || (!link.empty() && link[0] == '/')) {
+    out += external_link(env, std::string(link), label ? &text : nullptr);
+    return;
   }
-  if (match_protocol(env, link, 0) || (!link.empty() && link[0] == '/'))
-    return external_link(env, link, have_text ? &text : nullptr);
 
-  std::string params;
+  std::string_view params;
   size_t q = link.find('?');
-  if (q != std::string::npos) {
+  if (q != std::string_view::npos) {
     params = link.substr(q);
-    link.resize(q);
+    link = link.substr(0, q);
   }
-  if (!have_text) text = escape_auto_links(env, link);
-  text = emphasis_all(text);
+  if (!label) escape_auto_links(env, link, text);
+  if (text.find_first_of("=_*") != std::string::npos) text = emphasis_all(text);
 
   // "#anchor" at the end of the link (after the last '#', anchor characters only)
-  std::string anchor;
+  std::string_view anchor;
   {
     size_t hash = link.rfind('#');
-    if (hash != std::string::npos && hash + 1 < link.size()) {
+    if (hash != std::string_view::npos && hash + 1 < link.size()) {
       bool ok = true;
       size_t len;
       for (size_t k = hash + 1; k < link.size() && ok; k += len) {
@@ -827,13 +859,14 @@ std::string square_bracket_link(const LinkEnv& env, std::string_view target,
       }
       if (ok) {
         anchor = link.substr(hash);
-        link.resize(hash);
+        link = link.substr(0, hash);
       }
     }
   }
   // Legacy: drop entities, then turn runs of forbidden characters into a space.
-  {
-    std::string t;
+  std::string no_entities;
+  if (link.find('&') != std::string_view::npos) {
+    no_entities.reserve(link.size());
     for (size_t k = 0; k < link.size();) {
       if (link[k] == '&') {
         size_t j = k + 1;
@@ -853,58 +886,57 @@ std::string square_bracket_link(const LinkEnv& env, std::string_view target,
           }
         }
       }
-      t.push_back(link[k++]);
+      no_entities.push_back(link[k++]);
     }
-    link.swap(t);
+    link = no_entities;
   }
+  std::string name;
   {
-    std::string t;
+    name.reserve(link.size());
     size_t len;
     bool in_run = false;
     for (size_t k = 0; k < link.size(); k += len) {
       char32_t c = decode_at(link, k, &len);
       if (env.filter.matches(c)) {
-        if (!in_run) t.push_back(' ');
+        if (!in_run) name.push_back(' ');
         in_run = true;
       } else {
-        t.append(link, k, len);
+        name.append(link, k, len);
         in_run = false;
       }
     }
-    link.swap(t);
   }
-  link = cap_after_space(ucfirst_str(link));
-  {
-    std::string t;
-    size_t len;
-    for (size_t k = 0; k < link.size(); k += len) {
-      char32_t c = decode_at(link, k, &len);
-      if (!is_space(c)) t.append(link, k, len);
-    }
-    link.swap(t);
-  }
-  if (link.empty()) link = env.topic;
+  // ucfirst, capitals after white space, and no white space left.
+  std::string path;
+  path.reserve(name.size() + 4);
+  append_ucfirst_cap(path, name, true);
+  const std::string_view full = path.empty() ? std::string_view(env.topic) : path;
   // Web.Topic / Web/Topic: split at the last '.' or '/'.
-  std::string web = env.web, topic = link;
-  size_t sep = link.find_last_of("./");
-  if (sep != std::string::npos) {
-    web = link.substr(0, sep);
-    topic = link.substr(sep + 1);
+  std::string web;
+  std::string_view topic = full;
+  size_t sep = full.find_last_of("./");
+  if (sep != std::string_view::npos) {
+    web = full.substr(0, sep);
+    topic = full.substr(sep + 1);
+  } else {
+    web = env.web;
   }
   if (web.empty()) web = env.ctx.options.users_web;
   if (topic.empty()) topic = env.ctx.options.home_topic;
   std::replace(web.begin(), web.end(), '.', '/');
-  return internal_link(env, web, topic, text, anchor, true, false, params);
+  internal_link(env, std::move(web), topic, std::move(text), anchor, true, false, params, out);
 }
 
-std::string wiki_word_link(const LinkEnv& env, std::string_view web_in, std::string_view topic,
-                           std::string_view anchor) {
-  std::string web = web_in.empty() ? env.web : std::string(web_in);
-  std::string t(topic);
-  std::string text = t + std::string(anchor);
-  bool abbrev = whole_abbrev(t, env.ctx.options.acronym_length);
+void wiki_word_link(const LinkEnv& env, std::string_view web_in, std::string_view topic,
+                    std::string_view anchor, std::string& out) {
+  std::string web(web_in.empty() ? std::string_view(env.web) : web_in);
+  std::string text;
+  text.reserve(topic.size() + anchor.size());
+  text += topic;
+  text += anchor;
+  bool abbrev = whole_abbrev(topic, env.ctx.options.acronym_length);
   bool keep_web = abbrev && web != env.base_web;
-  return internal_link(env, web, t, text, anchor, !abbrev, keep_web, "");
+  internal_link(env, std::move(web), topic, std::move(text), anchor, !abbrev, keep_web, "", out);
 }
 
 }  // namespace cwiki::tml

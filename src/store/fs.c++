@@ -42,9 +42,13 @@ long long now_ns() {
 namespace {
 // The stat() answers of the thread's current StatScope, or nullptr.
 thread_local std::unordered_map<std::string, FileStat>* scope_stats = nullptr;
+thread_local unsigned long long scope_generation = 0;
+std::atomic<unsigned long long> generations{0};
 
 void forget_stats() {
-  if (scope_stats) scope_stats->clear();
+  if (!scope_stats) return;
+  scope_stats->clear();
+  scope_generation = ++generations;
 }
 }  // namespace
 
@@ -53,11 +57,16 @@ StatScope::StatScope() {
   stats_ = std::make_unique<std::unordered_map<std::string, FileStat>>();
   stats_->reserve(256);
   scope_stats = stats_.get();
+  scope_generation = ++generations;
 }
 
 StatScope::~StatScope() {
-  if (stats_) scope_stats = nullptr;
+  if (!stats_) return;
+  scope_stats = nullptr;
+  scope_generation = 0;
 }
+
+unsigned long long stat_scope_generation() { return scope_generation; }
 
 FileStat PosixFs::stat(const std::string& path) const {
   if (scope_stats)

@@ -102,6 +102,10 @@ const Fs& posix_fs();
 // are seen by the next request.  Every PosixFs writer forgets the answers, so
 // a request's own writes are seen.  Scopes do not nest: an inner one does
 // nothing.
+//
+// stat_scope_generation() is 0 outside a scope; inside, a number that
+// changes with every scope and every write, for caches that keep what they
+// derived from the answers for as long as the answers hold.
 class StatScope {
  public:
   StatScope();
@@ -112,5 +116,6 @@ class StatScope {
  private:
   std::unique_ptr<std::unordered_map<std::string, FileStat>> stats_;
 };
+unsigned long long stat_scope_generation();
 
 }  // namespace cwiki

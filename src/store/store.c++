@@ -4,6 +4,7 @@
 #include <chrono>
 #include <cstdlib>
 #include <thread>
+#include <unordered_map>
 
 #include "store/changes.h"
 #include "store/names.h"
@@ -11,6 +12,45 @@
 #include "util/escape.h"
 
 namespace cwiki {
+
+namespace {
+
+// What a reading request (a StatScope) has looked up, kept while the scope's
+// answers hold: the topics read and the web listings, by the names asked; at
+// most kMaxMemoEntries of each, so a request that reads a whole web does not
+// hold every topic past the cache's budget.
+constexpr size_t kMaxMemoEntries = 1024;
+
+struct RequestMemo {
+  unsigned long long generation = 0;
+  std::unordered_map<std::string, TopicPtr> topics;
+  std::unordered_map<std::string, std::shared_ptr<const void>> listings;
+};
+
+// The calling thread's memo for this scope, or nullptr outside one (or for a
+// store on another file system than the process's PosixFs).
+RequestMemo* request_memo(const Fs& fs) {
+  unsigned long long gen = stat_scope_generation();
+  if (gen == 0 || &fs != &posix_fs()) return nullptr;
+  thread_local RequestMemo memo;
+  if (memo.generation != gen) {
+    memo.topics.clear();
+    memo.listings.clear();
+    memo.generation = gen;
+  }
+  return &memo;
+}
+
+std::string memo_key(const std::string& data_dir, std::string_view web, std::string_view topic) {
+  std::string key = data_dir;
+  key += '\0';
+  key.append(web);
+  key += '\0';
+  key.append(topic);
+  return key;
+}
+
+}  // namespace
 namespace {
 
 bool all_digits(std::string_view s) {
@@ -124,9 +164,19 @@ void Store::collect_webs(const std::string& dir, const std::string& prefix, bool
 }
 
 std::shared_ptr<const Store::WebListing> Store::listing(std::string_view web) const {
+  RequestMemo* memo = request_memo(fs_);
+  std::string key;
+  if (memo) {
+    key = memo_key(opts_.data_dir, web, {});
+    if (auto it = memo->listings.find(key); it != memo->listings.end())
+      return std::static_pointer_cast<const WebListing>(it->second);
+  }
   std::string dir = web_dir(web);
   if (dir.empty()) return nullptr;
-  return dir_listing(dir);
+  auto l = dir_listing(dir);
+  if (memo && l && memo->listings.size() < kMaxMemoEntries)
+    memo->listings.emplace(std::move(key), l);
+  return l;
 }
 
 // A directory's topics and possible subwebs, cached and checked by the
@@ -228,6 +278,19 @@ std::optional<RcsView> load_rcs(const Fs& fs, const std::string& latest) {
 }  // namespace
 
 TopicPtr Store::read(std::string_view web, std::string_view topic, std::string* error) const {
+  RequestMemo* memo = request_memo(fs_);
+  std::string key;
+  if (memo) {
+    key = memo_key(opts_.data_dir, web, topic);
+    if (auto it = memo->topics.find(key); it != memo->topics.end()) return it->second;
+  }
+  TopicPtr snap = read_latest(web, topic, error);
+  if (memo && snap && memo->topics.size() < kMaxMemoEntries)
+    memo->topics.emplace(std::move(key), snap);
+  return snap;
+}
+
+TopicPtr Store::read_latest(std::string_view web, std::string_view topic, std::string* error) const {
   std::string path = topic_path(web, topic);
   if (path.empty()) {
     if (error) *error = "invalid web or topic name";

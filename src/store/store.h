@@ -169,6 +169,7 @@ class Store {
   };
 
   std::shared_ptr<const WebListing> listing(std::string_view web) const;
+  TopicPtr read_latest(std::string_view web, std::string_view topic, std::string* error) const;
   std::shared_ptr<const WebListing> dir_listing(const std::string& dir) const;
   void collect_webs(const std::string& dir, const std::string& prefix, bool recursive,
                     bool hidden, std::vector<std::string>& out) const;

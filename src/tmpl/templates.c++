@@ -382,11 +382,11 @@ void Templates::store_def(const std::string& name, std::string value) {
     if (!perl_true(value)) ++c.falsy;
     q.push_back(std::move(value));
   } else {
-    while (q.size() <= depth) q.push_front(std::nullopt);
+    while (q.size() <= depth) q.insert(q.begin(), std::nullopt);
     std::optional<std::string> cur = std::move(value);
     for (size_t d = depth;; ++d) {
       if (d == q.size()) {
-        q.push_front(std::move(cur));
+        q.insert(q.begin(), std::move(cur));
         break;
       }
       std::optional<std::string> prev = std::exchange(q[q.size() - 1 - d], std::move(cur));
@@ -399,7 +399,7 @@ void Templates::store_def(const std::string& name, std::string value) {
   }
   while (q.size() > kMaxPrevChain + 1) {
     if (!q.front() || !perl_true(*q.front())) --c.falsy;
-    q.pop_front();
+    q.erase(q.begin());
   }
 }
 

@@ -39,7 +39,6 @@
 // again.
 #pragma once
 
-#include <deque>
 #include <memory>
 #include <optional>
 #include <string>
@@ -112,7 +111,7 @@ class Templates {
   // defs.back() is "name", the one before it "name:_PREV", and so on (a
   // redefinition is a push_back).  Unset places are nullopt.
   struct Chain {
-    std::deque<std::optional<std::string>> defs;
+    std::vector<std::optional<std::string>> defs;  // short: at most kMaxPrevChain + 1
     size_t falsy = 0;  // places that are unset, "" or "0"
   };
   using Params = std::vector<std::pair<std::string, std::string>>;  // defaults, in order

@@ -138,20 +138,25 @@ std::optional<std::string> PrefsStack::internal(const std::string& name) const {
 }
 
 std::optional<std::string> PrefsStack::get(std::string_view name) const {
-  if (auto it = internals_.find(name); it != internals_.end()) return it->second;
+  // Asked for every macro call: the maps that are usually empty are not
+  // searched.
+  if (!internals_.empty())
+    if (auto it = internals_.find(name); it != internals_.end()) return it->second;
   // A Local value of the topic level (the one below the session level).
   if (levels_.size() >= 2) {
     size_t topic_level = levels_.size() - 2;
-    auto f = final_.find(name);
-    if (f == final_.end() || f->second >= topic_level) {
-      const auto& local = levels_[topic_level]->fixed->local;
-      if (auto it = local.find(name); it != local.end()) return it->second;
+    const auto& local = levels_[topic_level]->fixed->local;
+    if (!local.empty()) {
+      auto f = final_.find(name);
+      if (f == final_.end() || f->second >= topic_level)
+        if (auto it = local.find(name); it != local.end()) return it->second;
     }
   }
   auto d = top_.find(name);
   if (d == top_.end()) return std::nullopt;
   const Level& l = *levels_[d->second];
-  if (auto it = l.session.find(name); it != l.session.end()) return it->second;
+  if (!l.session.empty())
+    if (auto it = l.session.find(name); it != l.session.end()) return it->second;
   if (auto it = l.fixed->set.find(name); it != l.fixed->set.end()) return it->second;
   return std::nullopt;
 }

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <cctype>
+#include <functional>
+#include <unordered_map>
 
 namespace cwiki {
 namespace {
@@ -208,6 +210,28 @@ Attrs::Attrs(std::optional<std::string_view> raw, bool friendly) {
     }
   }
   (void)first;
+}
+
+std::shared_ptr<const Attrs> Attrs::cached(std::string_view raw, bool friendly) {
+  constexpr size_t kMaxEntries = 4096, kMaxText = 4096;
+  if (raw.size() > kMaxText) return std::make_shared<const Attrs>(raw, friendly);
+  struct Hash {
+    using is_transparent = void;
+    size_t operator()(std::string_view v) const { return std::hash<std::string_view>{}(v); }
+  };
+  thread_local std::unordered_map<std::string, std::shared_ptr<const Attrs>, Hash, std::equal_to<>>
+      known[2];
+  auto& cache = known[friendly ? 1 : 0];
+  if (auto it = cache.find(raw); it != cache.end()) return it->second;
+  if (cache.size() >= kMaxEntries) cache.clear();
+  auto attrs = std::make_shared<const Attrs>(raw, friendly);
+  cache.emplace(std::string(raw), attrs);
+  return attrs;
+}
+
+std::shared_ptr<const Attrs> Attrs::none() {
+  static const auto kNone = std::make_shared<const Attrs>();
+  return kNone;
 }
 
 const std::string* Attrs::get(std::string_view name) const {

@@ -9,6 +9,7 @@
 // accepts single quotes, unquoted values, commas and bare names.
 #pragma once
 
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -35,6 +36,15 @@ class Attrs {
 
   void set(std::string_view name, std::string value);
   void remove(std::string_view name);
+
+  // Attrs(raw, friendly), parsed once per thread for each distinct text (up
+  // to a bound): skins make the same calls on every page, and parsing
+  // depends on the text alone.  Shared, because a macro may still hold its
+  // parameters while the calls inside it are parsed and the cache starts
+  // afresh.
+  static std::shared_ptr<const Attrs> cached(std::string_view raw, bool friendly = false);
+  // The parameters of a call without braces.
+  static std::shared_ptr<const Attrs> none();
 
  private:
   std::optional<std::string> raw_;

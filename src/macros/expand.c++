@@ -3,7 +3,6 @@
 #include <algorithm>
 #include <cctype>
 #include <memory>
-#include <unordered_map>
 
 namespace cwiki {
 namespace {
@@ -59,26 +58,6 @@ bool has_non_space(std::string_view s) {
 
 std::string process(Session& s, std::string_view text, const Handler& h, int depth);
 
-// A call's parameters, parsed.  The same calls come back on every page (a
-// skin's %MAKETEXT{...}%, %ICON{...}%, %IF{...}%), and parsing depends on the
-// text alone: each thread keeps what it parsed, up to a bound.  Shared
-// pointers, because a macro runs on while the calls inside it are parsed and
-// the cache may start afresh meanwhile.
-std::shared_ptr<const Attrs> parsed_attrs(const std::optional<std::string>& args, bool friendly) {
-  static const auto kNone = std::make_shared<const Attrs>();
-  if (!args) return kNone;
-  constexpr size_t kMaxEntries = 4096, kMaxText = 4096;
-  if (args->size() > kMaxText)
-    return std::make_shared<const Attrs>(std::string_view(*args), friendly);
-  thread_local std::unordered_map<std::string, std::shared_ptr<const Attrs>> known[2];
-  auto& cache = known[friendly ? 1 : 0];
-  if (auto it = cache.find(*args); it != cache.end()) return it->second;
-  if (cache.size() >= kMaxEntries) cache.clear();
-  auto attrs = std::make_shared<const Attrs>(std::string_view(*args), friendly);
-  cache.emplace(*args, attrs);
-  return attrs;
-}
-
 // The rule of Foswiki's _expandMacroOnTopicRendering for one call.
 std::optional<std::string> expand_one(Session& s, std::string_view tag,
                                       const std::optional<std::string>& args,
@@ -109,7 +88,8 @@ std::optional<std::string> expand_one(Session& s, std::string_view tag,
   }
   auto& reg = macro_registry();
   if (auto it = reg.find(std::string(tag)); it != reg.end()) {
-    std::shared_ptr<const Attrs> attrs = parsed_attrs(args, it->second.friendly_syntax);
+    std::shared_ptr<const Attrs> attrs =
+        args ? Attrs::cached(*args, it->second.friendly_syntax) : Attrs::none();
     auto r = it->second.fn(s, *attrs, topic);
     if (r) s.expanded_bytes += r->size();
     return r;

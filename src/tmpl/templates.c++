@@ -805,10 +805,10 @@ std::string Templates::expand_calls(std::string_view text, bool only_trivial) {
     size_t end = call_end(text, at, kCallOpen.size());
     if (end == std::string_view::npos) continue;
     std::string_view params = text.substr(at + kCallOpen.size(), end - 2 - at - kCallOpen.size());
-    Attrs attrs(params);
+    std::shared_ptr<const Attrs> attrs = Attrs::cached(params);
     out.append(text.substr(done, at - done));
-    if (only_trivial && perl_true(attrs.get("context"))) out.append(text.substr(at, end - at));
-    else out.append(tmpl_p(attrs));
+    if (only_trivial && perl_true(attrs->get("context"))) out.append(text.substr(at, end - at));
+    else out.append(tmpl_p(*attrs));
     done = end;
     at = end - 1;
   }
@@ -816,7 +816,7 @@ std::string Templates::expand_calls(std::string_view text, bool only_trivial) {
   return out;
 }
 
-std::string Templates::expand(std::string_view params) { return tmpl_p(Attrs(params)); }
+std::string Templates::expand(std::string_view params) { return tmpl_p(*Attrs::cached(params)); }
 
 std::string Templates::tmpl_p(const Attrs& in) {
   if (!error_.empty()) return "";

@@ -90,7 +90,8 @@ std::pair<std::string, std::string> split_web_topic(std::string_view s) {
 
 TopicAcl topic_acl(const TopicDoc& doc, std::string_view mode) {
   TopicAcl acl;
-  const std::string deny = "DENYTOPIC" + std::string(mode), allow = "ALLOWTOPIC" + std::string(mode);
+  const std::string deny = "DENYTOPIC" + std::string(mode);
+  const std::string allow = "ALLOWTOPIC" + std::string(mode);
   for (auto& s : parse_prefs(doc)) {  // the topic's own settings, Set and Local alike
     if (s.name == deny) acl.deny = s.value;
     if (s.name == allow) acl.allow = s.value;

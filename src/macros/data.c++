@@ -684,7 +684,8 @@ IconSpace* icon_space(Session& s) {
 bool icon_exists(Session& s, IconSpace& sp, const std::string& file) {
   auto [it, fresh] = sp.exists.try_emplace(file, false);
   if (fresh)
-    it->second = is_valid_attachment_name(file) && s.store.attachment_exists(sp.web, sp.topic, file);
+    it->second =
+        is_valid_attachment_name(file) && s.store.attachment_exists(sp.web, sp.topic, file);
   return it->second;
 }
 

@@ -208,7 +208,8 @@ bool decide_access(Session& s, const std::string& cuid, std::string_view mode,
 
 bool may_access(Session& s, std::string_view mode, std::string_view web, std::string_view topic,
                 const TopicDoc* doc) {
-  if (!doc) return may_access(s, mode, web, topic, topic.empty() ? nullptr : s.store.read(web, topic));
+  if (!doc)
+    return may_access(s, mode, web, topic, topic.empty() ? nullptr : s.store.read(web, topic));
   TopicAcl acl = topic.empty() ? TopicAcl{} : topic_acl(*doc, mode);
   return decide_access(s, current_cuid(s), mode, web, !topic.empty(), acl,
                        [&] { return guest_access(s.store, s.cfg, mode, web, *doc); });

@@ -290,7 +290,8 @@ TopicPtr Store::read(std::string_view web, std::string_view topic, std::string* 
   return snap;
 }
 
-TopicPtr Store::read_latest(std::string_view web, std::string_view topic, std::string* error) const {
+TopicPtr Store::read_latest(std::string_view web, std::string_view topic,
+                            std::string* error) const {
   std::string path = topic_path(web, topic);
   if (path.empty()) {
     if (error) *error = "invalid web or topic name";

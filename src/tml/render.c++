@@ -139,7 +139,8 @@ void bang_and_quote(std::string& in, std::string& out) {
 // [\w-] at s[i] (an ASCII test first).
 constexpr auto kAsciiNameChar = [] {
   std::array<bool, 128> t{};
-  for (int c = 0; c < 128; ++c) t[c] = is_ascii_alnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
+  for (int c = 0; c < 128; ++c)
+    t[c] = is_ascii_alnum(static_cast<unsigned char>(c)) || c == '_' || c == '-';
   return t;
 }();
 

@@ -949,7 +949,8 @@ void substitute_view_tokens(std::string& tmpl, std::string_view rev_title,
     std::string_view token, value;
     if (rest.starts_with("%REVTITLE%")) token = "%REVTITLE%", value = rev_title;
     else if (rest.starts_with("%REVARG%")) token = "%REVARG%", value = rev_arg;
-    else if (revisions && rest.starts_with("%REVISIONS%")) token = "%REVISIONS%", value = *revisions;
+    else if (revisions && rest.starts_with("%REVISIONS%"))
+      token = "%REVISIONS%", value = *revisions;
     else continue;
     if (out.empty()) out.reserve(tmpl.size());
     out.append(tmpl, done, at - done).append(value);

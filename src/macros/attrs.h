@@ -37,9 +37,10 @@ class Attrs {
   void set(std::string_view name, std::string value);
   void remove(std::string_view name);
 
-  // Attrs(raw, friendly), parsed once per thread for each distinct text (up
-  // to a bound): skins make the same calls on every page, and parsing
-  // depends on the text alone.  Shared, because a macro may still hold its
+  // Attrs(raw, friendly), parsed once per thread for each distinct text (at
+  // most 1024 texts of up to 2 kB each per syntax and thread; typical calls
+  // are a few dozen bytes): skins make the same calls on every page, and
+  // parsing depends on the text alone.  Shared, because a macro may still hold its
   // parameters while the calls inside it are parsed and the cache starts
   // afresh.
   static std::shared_ptr<const Attrs> cached(std::string_view raw, bool friendly = false);

@@ -8,6 +8,7 @@
 #include "auth/access.h"
 #include "macros/core.h"
 #include "macros/core_internal.h"
+#include "macros/data_util.h"
 #include "macros/expand.h"
 
 namespace cwiki {
@@ -78,19 +79,14 @@ std::vector<std::string> split_commas(std::string_view s) {
 
 // $name followed by a non-word character (or the end) -> value.
 void replace_token(std::string& s, std::string_view name, std::string_view value) {
-  std::string out;
-  size_t done = 0;
-  for (size_t i = s.find('$'); i != std::string::npos; i = s.find('$', i + 1)) {
-    if (s.compare(i + 1, name.size(), name) != 0) continue;
-    size_t j = i + 1 + name.size();
-    if (j < s.size() && word_char(static_cast<unsigned char>(s[j]))) continue;
-    out.append(s, done, i - done).append(value);
-    done = j;
-    i = j - 1;
-  }
-  if (done == 0) return;
-  out.append(s, done, std::string::npos);
-  s.swap(out);
+  s = replace_tokens(
+      s,
+      [&](std::string_view t, size_t i) -> size_t {
+        if (t.compare(i + 1, name.size(), name) != 0) return 0;
+        size_t j = i + 1 + name.size();
+        return j < t.size() && word_char(static_cast<unsigned char>(t[j])) ? 0 : j - i;
+      },
+      value);
 }
 
 // Removes <literal> <noautolink> <nop> <verbatim> and their closing tags

@@ -460,21 +460,16 @@ std::optional<std::string> PARENTTOPIC(Session& s, const Attrs& a, const TopicRe
 
 // $name followed by no word character (Perl's \$name\b).
 std::string replace_word_token(std::string_view text, std::string_view name, std::string_view value) {
-  std::string out;
-  size_t done = 0;
-  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
-    size_t n = token_at(text, i, name, false);
-    if (!n) continue;
-    size_t after = i + n;
-    bool word = after < text.size() &&
-                (std::isalnum(static_cast<unsigned char>(text[after])) || text[after] == '_' ||
-                 static_cast<unsigned char>(text[after]) >= 0x80);
-    if (word) continue;
-    out.append(text.substr(done, i - done)).append(value);
-    done = after;
-    i = after - 1;
-  }
-  return out.append(text.substr(done));
+  return replace_tokens(
+      text,
+      [&](std::string_view t, size_t i) -> size_t {
+        size_t n = token_at(t, i, name, false), after = i + n;
+        bool word = n && after < t.size() &&
+                    (std::isalnum(static_cast<unsigned char>(t[after])) || t[after] == '_' ||
+                     static_cast<unsigned char>(t[after]) >= 0x80);
+        return word ? 0 : n;
+      },
+      value);
 }
 
 std::string marker_for(const std::string& selection, const std::string& item, const std::string& marker) {

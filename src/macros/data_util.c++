@@ -41,22 +41,6 @@ size_t time_token(std::string_view text, size_t i, std::string_view base, std::s
   return j - i;
 }
 
-// Replaces every token matched by `match` (a length function) with `value`.
-template <class M>
-std::string replace_tokens(std::string_view text, M match, const std::string& value) {
-  std::string out;
-  out.reserve(text.size());
-  size_t done = 0;
-  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
-    if (size_t n = match(text, i)) {
-      out.append(text.substr(done, i - done)).append(value);
-      done = i + n;
-      i = done - 1;
-    }
-  }
-  return out.append(text.substr(done));
-}
-
 std::string two(int v) {
   char b[16];
   std::snprintf(b, sizeof b, "%02d", v);
@@ -381,17 +365,9 @@ size_t token_at(std::string_view text, size_t i, std::string_view name, bool all
 
 std::string replace_token(std::string_view text, std::string_view name, std::string_view value,
                           bool allow_parens) {
-  std::string out;
-  out.reserve(text.size());
-  size_t done = 0;
-  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
-    if (size_t n = token_at(text, i, name, allow_parens)) {
-      out.append(text.substr(done, i - done)).append(value);
-      done = i + n;
-      i = done - 1;
-    }
-  }
-  return out.append(text.substr(done));
+  return replace_tokens(
+      text, [&](std::string_view t, size_t i) { return token_at(t, i, name, allow_parens); },
+      value);
 }
 
 std::vector<std::string> split_comma_list(std::string_view s) {

@@ -62,6 +62,23 @@ std::string break_name(std::string_view text, std::string_view args);
 // the length of the token, or 0 when `name` does not follow.
 size_t token_at(std::string_view text, size_t i, std::string_view name, bool allow_parens = true);
 
+// Replaces each token of `text` that `match` recognises with `value`:
+// match(text, i), called at each '$', gives the token's length there (0: none).
+template <class Match>
+std::string replace_tokens(std::string_view text, Match match, std::string_view value) {
+  std::string out;
+  out.reserve(text.size());
+  size_t done = 0;
+  for (size_t i = text.find('$'); i != std::string_view::npos; i = text.find('$', i + 1)) {
+    if (size_t n = match(text, i)) {
+      out.append(text.substr(done, i - done)).append(value);
+      done = i + n;
+      i = done - 1;
+    }
+  }
+  return out.append(text.substr(done));
+}
+
 // Replaces $name (and $name() when allow_parens) by `value` everywhere.
 std::string replace_token(std::string_view text, std::string_view name, std::string_view value,
                           bool allow_parens = false);

@@ -50,9 +50,6 @@ std::string memo_key(const std::string& data_dir, std::string_view web, std::str
   return key;
 }
 
-}  // namespace
-namespace {
-
 bool all_digits(std::string_view s) {
   if (s.empty() || s.size() > 9) return false;
   for (char c : s)

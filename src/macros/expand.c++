@@ -479,22 +479,22 @@ std::string expand_macros(Session& s, std::string_view text, const TopicRef& top
     t.swap(out);
   }
   // Lines holding only <nop> go (left behind by conditional output).
-  {
+  if (t.find("<nop>") != std::string::npos) {
     std::string out;
-    size_t i = 0;
-    while (i < t.size()) {
-      bool line_start = i == 0 || t[i - 1] == '\n';
-      if (line_start && t.compare(i, 5, "<nop>") == 0) {
-        size_t j = i + 5;
-        if (j < t.size() && t[j] == '\r') ++j;
-        if (j < t.size() && t[j] == '\n') {
-          i = j + 1;
-          continue;
-        }
-      }
-      out.push_back(t[i++]);
+    size_t run = 0;
+    for (size_t at = t.find("<nop>"); at != std::string::npos; at = t.find("<nop>", at + 1)) {
+      if (at != 0 && t[at - 1] != '\n') continue;
+      size_t j = at + 5;
+      if (j < t.size() && t[j] == '\r') ++j;
+      if (j >= t.size() || t[j] != '\n') continue;
+      out.append(t, run, at - run);
+      run = j + 1;
+      at = j;
     }
-    t.swap(out);
+    if (run > 0) {
+      out.append(t, run, std::string::npos);
+      t.swap(out);
+    }
   }
   return put_back_blocks(t, verbatim, "verbatim");
 }

@@ -896,21 +896,35 @@ Templates& templates_of(Session& s) {
   return *s.templates;
 }
 
-std::string skin_path(const Session& s) {
+std::string skin_path(Session& s) {
+  // Asked for by every template read and ICON: kept while COVER and SKIN
+  // keep their values (the URL's cover= and skin= do not change).
+  struct Memo {
+    bool valid = false;
+    std::optional<std::string> cover, skin;
+    std::string path;
+  };
+  Memo& m = s.memo<Memo>("tmpl:skin-path");
+  std::optional<std::string> cover_pref = s.prefs.get("COVER"), skin_pref = s.prefs.get("SKIN");
+  if (m.valid && m.cover == cover_pref && m.skin == skin_pref) return m.path;
   std::vector<std::string> path;
   if (const std::string* cover = s.params.get("cover")) {
     if (auto v = skin_chars(*cover)) path.push_back(*v);
   }
-  if (auto cover = s.prefs.get("COVER")) {
-    if (auto v = skin_chars(*cover))
+  if (cover_pref) {
+    if (auto v = skin_chars(*cover_pref))
       for (auto& p : split_commas_and_spaces(*v)) path.push_back(std::move(p));
   }
   std::string skins;
   if (const std::string* skin = s.params.get("skin"); perl_true(skin)) skins = *skin;
-  else skins = s.pref("SKIN");
+  else skins = skin_pref.value_or("");
   if (auto v = skin_chars(skins))
     for (auto& p : split_commas_and_spaces(*v)) path.push_back(std::move(p));
-  return join(path, ",");
+  m.valid = true;
+  m.cover = std::move(cover_pref);
+  m.skin = std::move(skin_pref);
+  m.path = join(path, ",");
+  return m.path;
 }
 
 std::optional<std::string> read_template(Session& s, std::string_view name,

@@ -172,7 +172,7 @@ Templates& templates_of(Session& s);
 // parameter, the COVER preference, then the skin= URL parameter or, when it
 // is empty, the SKIN preference.  Only letters, digits, '.', ',' and white
 // space are taken from each.
-std::string skin_path(const Session& s);
+std::string skin_path(Session& s);
 
 // Shorthands for templates_of(s).read(...) / .expand(...).
 std::optional<std::string> read_template(Session& s, std::string_view name,

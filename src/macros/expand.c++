@@ -1,17 +1,28 @@
 #include "macros/expand.h"
 
 #include <algorithm>
+#include <array>
 #include <cctype>
 #include <memory>
 
 namespace cwiki {
 namespace {
 
-using Handler =
-    std::function<std::optional<std::string>(std::string_view tag, const std::optional<std::string>& args)>;
+using Handler = CallHandler;
 
-bool name_start(unsigned char c) { return std::isalpha(c) || c >= 0x80; }
-bool name_char(unsigned char c) { return std::isalnum(c) || c == '_' || c == ':' || c >= 0x80; }
+// Bytes that may start (1) or continue (2) a macro name: ASCII letters and
+// every non-ASCII byte start one; digits, '_' and ':' continue one.
+constexpr auto kNameClass = [] {
+  std::array<unsigned char, 256> t{};
+  for (int c = 0; c < 256; ++c) {
+    bool alpha = (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || c >= 0x80;
+    bool more = (c >= '0' && c <= '9') || c == '_' || c == ':';
+    t[c] = alpha ? 3 : more ? 2 : 0;
+  }
+  return t;
+}();
+bool name_start(unsigned char c) { return kNameClass[c] & 1; }
+bool name_char(unsigned char c) { return kNameClass[c] & 2; }
 
 // Length of a macro name at s[i], or 0.
 size_t name_len(std::string_view s, size_t i) {
@@ -50,6 +61,21 @@ bool has_call(std::string_view s) {
   return false;
 }
 
+// Case-insensitive equality; `b` is lower case.
+bool ieq(std::string_view a, std::string_view b) {
+  if (a.size() != b.size()) return false;
+  for (size_t i = 0; i < a.size(); ++i)
+    if ((a[i] >= 'A' && a[i] <= 'Z' ? a[i] | 0x20 : a[i]) != b[i]) return false;
+  return true;
+}
+
+// Does "<tag" (any case) occur in the text?  `tag` is lower case.
+bool mentions_tag(std::string_view text, std::string_view tag) {
+  for (size_t i = text.find('<'); i != std::string_view::npos; i = text.find('<', i + 1))
+    if (ieq(text.substr(i + 1, tag.size()), tag)) return true;
+  return false;
+}
+
 bool has_non_space(std::string_view s) {
   for (char c : s)
     if (!std::isspace(static_cast<unsigned char>(c))) return true;
@@ -60,18 +86,18 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
 
 // The rule of Foswiki's _expandMacroOnTopicRendering for one call.
 std::optional<std::string> expand_one(Session& s, std::string_view tag,
-                                      const std::optional<std::string>& args,
+                                      std::optional<std::string_view> args,
                                       const TopicRef& topic) {
   if (s.expanded_bytes > kMaxExpansionBytes)
     return std::string("<span class=\"foswikiAlert\">macro expansion stopped: the page grew "
                        "beyond its limit</span>");
   if (auto value = s.prefs.get(tag)) {
     if (args && has_non_space(*args)) {
-      Attrs attrs(std::string_view(*args), false);
+      Attrs attrs(*args, false);
       // %DEFAULT% and the parameters' names, within the preference's value
-      Handler params = [&](std::string_view t, const std::optional<std::string>& targs)
+      Handler params = [&](std::string_view t, std::optional<std::string_view> targs)
           -> std::optional<std::string> {
-        Attrs tattrs(targs ? std::optional<std::string_view>(*targs) : std::nullopt);
+        Attrs tattrs(targs);
         if (t == "DEFAULT") {
           if (const std::string* d = attrs.default_value()) return *d;
           if (const std::string* d = tattrs.get("default")) return *d;
@@ -87,7 +113,7 @@ std::optional<std::string> expand_one(Session& s, std::string_view tag,
     return value;
   }
   auto& reg = macro_registry();
-  if (auto it = reg.find(std::string(tag)); it != reg.end()) {
+  if (auto it = reg.find(tag); it != reg.end()) {
     std::shared_ptr<const Attrs> attrs =
         args ? Attrs::cached(*args, it->second.friendly_syntax) : Attrs::none();
     auto r = it->second.fn(s, *attrs, topic);
@@ -95,7 +121,7 @@ std::optional<std::string> expand_one(Session& s, std::string_view tag,
     return r;
   }
   if (args && has_non_space(*args)) {
-    Attrs attrs{std::string_view(*args)};
+    Attrs attrs{*args};
     if (const std::string* d = attrs.get("default")) return expand_standard_escapes(*d);
   }
   return std::nullopt;
@@ -124,8 +150,12 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
   }
   BlockMap verbatim;
   unsigned counter = 0;
-  std::string work = take_out_blocks(text, "verbatim", verbatim, counter);
-  std::string_view t = work;
+  std::string work;
+  std::string_view t = text;
+  if (mentions_tag(text, "verbatim")) {
+    work = take_out_blocks(text, "verbatim", verbatim, counter);
+    t = work;
+  }
 
   std::vector<std::string> stack;
   std::string top;
@@ -149,10 +179,7 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
       }
     }
     if (whole_call(top, tag, args_view)) {
-      std::string name(tag);
-      std::optional<std::string> args;
-      if (args_view) args.emplace(*args_view);
-      std::optional<std::string> e = h(name, args);
+      std::optional<std::string> e = h(tag, args_view);
       if (e) {
         top = stack.empty() ? std::string() : std::move(stack.back());
         if (!stack.empty()) stack.pop_back();
@@ -181,7 +208,7 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
 }
 
 Handler topic_handler(Session& s, const TopicRef& topic) {
-  return [&s, topic](std::string_view tag, const std::optional<std::string>& args) {
+  return [&s, topic](std::string_view tag, std::optional<std::string_view> args) {
     return expand_one(s, tag, args, topic);
   };
 }
@@ -294,18 +321,7 @@ bool foswiki_is_true(const std::string* value, bool fallback) {
 
 std::string take_out_blocks(std::string_view text, std::string_view tag, BlockMap& map,
                             unsigned& counter) {
-  auto ieq = [](std::string_view a, std::string_view b) {
-    if (a.size() != b.size()) return false;
-    for (size_t i = 0; i < a.size(); ++i)
-      if (std::tolower(static_cast<unsigned char>(a[i])) != std::tolower(static_cast<unsigned char>(b[i])))
-        return false;
-    return true;
-  };
-  // Quick exit when the tag does not occur.
-  bool found = false;
-  for (size_t i = text.find('<'); i != std::string_view::npos && !found; i = text.find('<', i + 1))
-    found = ieq(text.substr(i + 1, tag.size()), tag);
-  if (!found) return std::string(text);
+  if (!mentions_tag(text, tag)) return std::string(text);
 
   std::string out, scoop, params;
   int depth = 0;
@@ -442,7 +458,7 @@ std::string expand_macros(Session& s, std::string_view text, const TopicRef& top
 
   // %TOC% is expanded last, over the whole text.
   auto& reg = macro_registry();
-  if (auto toc = reg.find(std::string(kTocHook)); toc != reg.end() && t.find("%TOC") != std::string::npos) {
+  if (auto toc = reg.find(kTocHook); toc != reg.end() && t.find("%TOC") != std::string::npos) {
     std::string out;
     size_t i = 0;
     int instance = 1;
@@ -504,7 +520,7 @@ std::string process_macros(Session& s, std::string_view text, const CallHandler&
 }
 
 std::optional<std::string> expand_call(Session& s, std::string_view tag,
-                                       const std::optional<std::string>& args, const TopicRef& topic) {
+                                       std::optional<std::string_view> args, const TopicRef& topic) {
   return expand_one(s, tag, args, topic);
 }
 

@@ -37,7 +37,7 @@ std::string expand_inner(Session& s, std::string_view text, const TopicRef& topi
 // Foswiki's expandStandardEscapes.
 std::string expand_standard_escapes(std::string_view text);
 
-// Foswiki's takeOutBlocks / putBackBlocks for a tag such as "verbatim":
+// Foswiki's takeOutBlocks / putBackBlocks for a tag such as "verbatim" (lower case):
 // each block becomes a placeholder that nothing else touches.
 struct TakenBlock {
   std::string params;  // the opening tag's attributes, as written
@@ -59,8 +59,9 @@ bool foswiki_is_true(const std::string* value, bool fallback = false);
 // the expansion, or nullopt to leave the call as written.  Results holding
 // further calls are expanded the same way, at most `depth` levels deep.
 // Used for expansions other than the view's (e.g. new-topic expansion).
+// `tag` and `args` point into the text being expanded: valid during the call.
 using CallHandler =
-    std::function<std::optional<std::string>(std::string_view tag, const std::optional<std::string>& args)>;
+    std::function<std::optional<std::string>(std::string_view tag, std::optional<std::string_view> args)>;
 std::string process_macros(Session& s, std::string_view text, const CallHandler& fn,
                            int depth = kMaxDepth);
 
@@ -68,6 +69,6 @@ std::string process_macros(Session& s, std::string_view text, const CallHandler&
 // a preference, a registered macro, or NAME{default="..."}; nullopt when
 // nothing defines `tag`.
 std::optional<std::string> expand_call(Session& s, std::string_view tag,
-                                       const std::optional<std::string>& args, const TopicRef& topic);
+                                       std::optional<std::string_view> args, const TopicRef& topic);
 
 }  // namespace cwiki

@@ -604,7 +604,7 @@ bool legacy_creation_macro(std::string_view tag) {
 }
 
 std::string creation_pass(Session& s, std::string_view text, const TopicRef& topic, bool legacy) {
-  return process_macros(s, text, [&](std::string_view tag, const std::optional<std::string>& args)
+  return process_macros(s, text, [&](std::string_view tag, std::optional<std::string_view> args)
                                      -> std::optional<std::string> {
     if (tag == "NOP" && args) return std::string();
     if (tag.size() > 7 && tag.compare(0, 7, "CREATE:") == 0)

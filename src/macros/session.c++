@@ -2,8 +2,8 @@
 
 namespace cwiki {
 
-std::unordered_map<std::string, MacroDef>& macro_registry() {
-  static std::unordered_map<std::string, MacroDef> r;
+StringKeyMap<MacroDef>& macro_registry() {
+  static StringKeyMap<MacroDef> r;
   return r;
 }
 

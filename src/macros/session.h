@@ -40,7 +40,7 @@ struct MacroDef {
 };
 
 // The registry of macros, filled once at start-up by register_*_macros().
-std::unordered_map<std::string, MacroDef>& macro_registry();
+StringKeyMap<MacroDef>& macro_registry();
 void register_macro(const std::string& name, MacroFn fn, bool friendly_syntax = false);
 
 class Session {
@@ -100,10 +100,10 @@ class Session {
   // Per-request objects a macro builds once and uses again (the icon
   // table, ...), by a key unique to their type: see memo().
   template <typename T>
-  T& memo(const std::string& key) {
-    auto& slot = memos_[key];
-    if (!slot) slot = std::make_shared<T>();
-    return *static_cast<T*>(slot.get());
+  T& memo(std::string_view key) {
+    auto it = memos_.find(key);
+    if (it == memos_.end()) it = memos_.emplace(std::string(key), std::make_shared<T>()).first;
+    return *static_cast<T*>(it->second.get());
   }
 
   // The users and groups directory (auth/users.h) of this request, created
@@ -123,7 +123,7 @@ class Session {
     std::unordered_map<std::string, std::optional<std::string>> saved_internals;
   };
   std::vector<Context> contexts_;
-  std::unordered_map<std::string, std::shared_ptr<void>> memos_;
+  StringKeyMap<std::shared_ptr<void>> memos_;
   std::unordered_map<std::string, std::shared_ptr<const PrefsLevel>> level_cache_;
 };
 

@@ -23,15 +23,11 @@
 
 #include "store/meta.h"
 #include "store/store.h"
+#include "util/string_map.h"
 
 namespace cwiki {
 
-// A string hash that also takes string_views, for lookups without a copy.
-struct StringHash {
-  using is_transparent = void;
-  size_t operator()(std::string_view s) const { return std::hash<std::string_view>{}(s); }
-};
-using StringMap = std::unordered_map<std::string, std::string, StringHash, std::equal_to<>>;
+using StringMap = StringKeyMap<std::string>;
 
 // One topic's settings, parsed once and shared.
 struct PrefsLevel {

@@ -113,7 +113,7 @@ std::optional<std::string> SessionHost::session_preference(std::string_view name
 
 bool SessionHost::macro_exists(std::string_view name) {
   if (name == kTocHook) return false;
-  return macro_registry().count(std::string(name)) > 0;
+  return macro_registry().count(name) > 0;
 }
 
 std::string SessionHost::context(std::string_view name) {

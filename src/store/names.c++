@@ -30,11 +30,6 @@ const Regex& name_filter_re() {
   return re;
 }
 
-bool ascii_only(std::string_view s) {
-  for (char c : s)
-    if (static_cast<unsigned char>(c) >= 0x80) return false;
-  return true;
-}
 bool up(char c) { return c >= 'A' && c <= 'Z'; }
 bool low(char c) { return c >= 'a' && c <= 'z'; }
 bool dig(char c) { return c >= '0' && c <= '9'; }
@@ -91,24 +86,32 @@ bool ascii_filtered(std::string_view s) {  // a character of the default {NameFi
   return false;
 }
 
-bool basic_ok(std::string_view s) {
+// Not empty, not too long, no NUL, '/' or '.', and well-formed UTF-8;
+// `ascii` tells whether every byte is ASCII.
+bool basic_ok(std::string_view s, bool& ascii) {
   if (s.empty() || s.size() > kMaxNameBytes) return false;
-  for (char c : s)
+  unsigned char high = 0;
+  for (char c : s) {
     if (c == '\0' || c == '/' || c == '.') return false;
-  return is_valid_utf8(s);
+    high |= static_cast<unsigned char>(c);
+  }
+  ascii = high < 0x80;
+  return ascii || is_valid_utf8(s);
 }
 
 }  // namespace
 
 bool is_wikiword(std::string_view s) {
-  if (!basic_ok(s)) return false;
-  if (ascii_only(s)) return ascii_wikiword(s);
+  bool ascii;
+  if (!basic_ok(s, ascii)) return false;
+  if (ascii) return ascii_wikiword(s);
   return wikiword_re().search(s);
 }
 
 bool is_valid_web_component(std::string_view s, bool allow_system) {
-  if (!basic_ok(s)) return false;
-  if (ascii_only(s)) return ascii_web(s) || (allow_system && ascii_system_web(s));
+  bool ascii;
+  if (!basic_ok(s, ascii)) return false;
+  if (ascii) return ascii_web(s) || (allow_system && ascii_system_web(s));
   if (web_re().search(s)) return true;
   return allow_system && system_web_re().search(s);
 }
@@ -128,8 +131,9 @@ bool is_valid_web_name(std::string_view s, bool allow_system) {
 }
 
 bool is_valid_topic_name(std::string_view s, bool allow_non_wikiword) {
-  if (!basic_ok(s)) return false;
-  if (ascii_only(s)) {
+  bool ascii;
+  if (!basic_ok(s, ascii)) return false;
+  if (ascii) {
     if (ascii_wikiword(s) || ascii_acronym(s)) return true;
     return allow_non_wikiword && !ascii_filtered(s);
   }

@@ -25,6 +25,9 @@ struct RequestMemo {
   unsigned long long generation = 0;
   std::unordered_map<std::string, TopicPtr> topics;
   std::unordered_map<std::string, std::shared_ptr<const void>> listings;
+  // The listing asked for last (links mostly name topics of one web).
+  std::string last_data_dir, last_web;
+  std::shared_ptr<const void> last_listing;
 };
 
 // The calling thread's memo for this scope, or nullptr outside one (or for a
@@ -36,6 +39,8 @@ RequestMemo* request_memo(const Fs& fs) {
   if (memo.generation != gen) {
     memo.topics.clear();
     memo.listings.clear();
+    memo.last_data_dir.clear();
+    memo.last_listing.reset();
     memo.generation = gen;
   }
   return &memo;
@@ -164,15 +169,25 @@ std::shared_ptr<const Store::WebListing> Store::listing(std::string_view web) co
   RequestMemo* memo = request_memo(fs_);
   std::string key;
   if (memo) {
+    if (memo->last_listing && memo->last_web == web && memo->last_data_dir == opts_.data_dir)
+      return std::static_pointer_cast<const WebListing>(memo->last_listing);
     key = memo_key(opts_.data_dir, web, {});
-    if (auto it = memo->listings.find(key); it != memo->listings.end())
+    if (auto it = memo->listings.find(key); it != memo->listings.end()) {
+      memo->last_data_dir = opts_.data_dir;
+      memo->last_web = web;
+      memo->last_listing = it->second;
       return std::static_pointer_cast<const WebListing>(it->second);
+    }
   }
   std::string dir = web_dir(web);
   if (dir.empty()) return nullptr;
   auto l = dir_listing(dir);
-  if (memo && l && memo->listings.size() < kMaxMemoEntries)
+  if (memo && l && memo->listings.size() < kMaxMemoEntries) {
     memo->listings.emplace(std::move(key), l);
+    memo->last_data_dir = opts_.data_dir;
+    memo->last_web = web;
+    memo->last_listing = l;
+  }
   return l;
 }
 

@@ -28,21 +28,27 @@ std::string html_escape(std::string_view in) {
   return out;
 }
 
-std::string url_encode(std::string_view in, bool keep_slash) {
+void append_url_encoded(std::string& out, std::string_view in, bool keep_slash) {
   static const char hex[] = "0123456789ABCDEF";
-  std::string out;
-  out.reserve(in.size());
-  for (unsigned char c : in) {
+  size_t run = 0;  // start of the plain bytes not yet copied
+  for (size_t i = 0; i < in.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
     bool plain = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') ||
                  c == '-' || c == '_' || c == '.' || c == '~' || (keep_slash && c == '/');
-    if (plain) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
+    if (plain) continue;
+    out.append(in, run, i - run);
+    out.push_back('%');
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 15]);
+    run = i + 1;
   }
+  out.append(in, run, std::string_view::npos);
+}
+
+std::string url_encode(std::string_view in, bool keep_slash) {
+  std::string out;
+  out.reserve(in.size());
+  append_url_encoded(out, in, keep_slash);
   return out;
 }
 

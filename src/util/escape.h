@@ -13,6 +13,7 @@ std::string html_escape(std::string_view in);
 // Percent-encodes everything except unreserved characters (RFC 3986) and,
 // when keep_slash is true, '/'.  Suitable for a path segment or a query value.
 std::string url_encode(std::string_view in, bool keep_slash = false);
+void append_url_encoded(std::string& out, std::string_view in, bool keep_slash = false);
 
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view s);

@@ -69,10 +69,13 @@ bool ieq(std::string_view a, std::string_view b) {
   return true;
 }
 
-// Does "<tag" (any case) occur in the text?  `tag` is lower case.
+// Does "<tag" (any case) occur in the text?  `tag` is lower case and starts
+// with a letter.  The tag's first letter is rarer than '<' in HTML-heavy
+// skin text, so that is what is searched for.
 bool mentions_tag(std::string_view text, std::string_view tag) {
-  for (size_t i = text.find('<'); i != std::string_view::npos; i = text.find('<', i + 1))
-    if (ieq(text.substr(i + 1, tag.size()), tag)) return true;
+  for (char first : {tag[0], static_cast<char>(tag[0] - 'a' + 'A')})
+    for (size_t i = text.find(first, 1); i != std::string_view::npos; i = text.find(first, i + 1))
+      if (text[i - 1] == '<' && ieq(text.substr(i, tag.size()), tag)) return true;
   return false;
 }
 

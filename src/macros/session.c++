@@ -38,8 +38,7 @@ void Session::init_prefs() {
 void Session::push_topic_context(const TopicRef& t) {
   Context c;
   c.stack_size = prefs.size();
-  for (const char* k : {"WEB", "TOPIC", "BASEWEB", "BASETOPIC", "INCLUDINGWEB", "INCLUDINGTOPIC"})
-    c.saved_internals[k] = prefs.internal(k);
+  c.saved_internals = prefs.internals();
   contexts_.push_back(std::move(c));
   std::string path;
   std::string_view w = t.web;
@@ -63,10 +62,7 @@ void Session::pop_topic_context() {
   Context c = std::move(contexts_.back());
   contexts_.pop_back();
   prefs.restore(c.stack_size);
-  for (auto& [k, v] : c.saved_internals) {
-    if (v) prefs.set_internal(k, *v);
-    else prefs.clear_internal(k);
-  }
+  prefs.set_internals(std::move(c.saved_internals));
 }
 
 }  // namespace cwiki

@@ -120,7 +120,7 @@ class Session {
  private:
   struct Context {
     size_t stack_size;
-    std::unordered_map<std::string, std::optional<std::string>> saved_internals;
+    PrefsStack::Internals saved_internals;
   };
   std::vector<Context> contexts_;
   StringKeyMap<std::shared_ptr<void>> memos_;

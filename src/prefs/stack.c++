@@ -1,6 +1,7 @@
 #include "prefs/stack.h"
 
 #include <algorithm>
+#include <cstring>
 
 #include <mutex>
 #include <unordered_map>
@@ -97,13 +98,100 @@ std::shared_ptr<const PrefsLevel> PrefsLevel::empty() {
   return e;
 }
 
-void PrefsStack::define(std::string_view name, uint32_t level) {
-  auto [it, added] = top_.try_emplace(name, level);
+namespace {
+
+// A hash of a preference name, 8 bytes at a time.
+uint64_t name_hash(std::string_view s) {
+  uint64_t h = 0x9e3779b97f4a7c15ull ^ s.size();
+  const char* p = s.data();
+  size_t n = s.size();
+  for (; n >= 8; p += 8, n -= 8) {
+    uint64_t w;
+    std::memcpy(&w, p, 8);
+    h = (h ^ w) * 0xff51afd7ed558ccdull;
+    h ^= h >> 32;
+  }
+  uint64_t tail = 0;
+  for (size_t i = 0; i < n; ++i) tail |= static_cast<uint64_t>(static_cast<unsigned char>(p[i])) << (8 * i);
+  h = (h ^ tail) * 0xc4ceb9fe1a85ec53ull;
+  return h ^ (h >> 29);
+}
+
+}  // namespace
+
+PrefsStack::Where* PrefsStack::NameIndex::find(std::string_view name) {
+  if (slots_.empty()) return nullptr;
+  const uint64_t h = name_hash(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (!s.used) return nullptr;
+    if (s.hash == h && s.name == name) return &s.where;
+  }
+}
+
+std::pair<PrefsStack::Where*, bool> PrefsStack::NameIndex::try_emplace(std::string_view name,
+                                                                         Where w) {
+  if (2 * (used_ + 1) > slots_.size()) grow();
+  const uint64_t h = name_hash(name);
+  const size_t mask = slots_.size() - 1;
+  for (size_t i = h & mask;; i = (i + 1) & mask) {
+    Slot& s = slots_[i];
+    if (!s.used) {
+      s = Slot{name, h, w, true};
+      ++used_;
+      return {&s.where, true};
+    }
+    if (s.hash == h && s.name == name) return {&s.where, false};
+  }
+}
+
+void PrefsStack::NameIndex::erase(std::string_view name) {
+  if (slots_.empty()) return;
+  const size_t mask = slots_.size() - 1;
+  const uint64_t h = name_hash(name);
+  size_t i = h & mask;
+  for (;; i = (i + 1) & mask) {
+    if (!slots_[i].used) return;
+    if (slots_[i].hash == h && slots_[i].name == name) break;
+  }
+  // Backward-shift deletion: later entries of the same probe run move up,
+  // so a search never stops early at the hole.
+  size_t hole = i;
+  for (size_t j = (i + 1) & mask; slots_[j].used; j = (j + 1) & mask) {
+    size_t home = slots_[j].hash & mask;
+    // Can slots_[j] move to `hole`?  Only if its home is not in (hole, j].
+    bool between = hole <= j ? (home > hole && home <= j) : (home > hole || home <= j);
+    if (between) continue;
+    slots_[hole] = slots_[j];
+    hole = j;
+  }
+  slots_[hole] = Slot{};
+  --used_;
+}
+
+void PrefsStack::NameIndex::grow() {
+  std::vector<Slot> old;
+  old.swap(slots_);
+  slots_.resize(old.empty() ? 512 : old.size() * 2);
+  const size_t mask = slots_.size() - 1;
+  for (const Slot& s : old) {
+    if (!s.used) continue;
+    size_t i = s.hash & mask;
+    while (slots_[i].used) i = (i + 1) & mask;
+    slots_[i] = s;
+  }
+}
+
+void PrefsStack::define(std::string_view name, uint32_t level, const std::string* value) {
+  auto [where, added] = top_.try_emplace(name, Where{level, value});
   if (added) {
-    undo_.push_back(Undo{name, level, kNone});
-  } else if (it->second != level) {
-    undo_.push_back(Undo{it->first, level, it->second});
-    it->second = level;
+    undo_.push_back(Undo{name, level, Where{kNone, nullptr}});
+  } else if (where->level != level) {
+    undo_.push_back(Undo{name, level, *where});
+    *where = Where{level, value};
+  } else {
+    where->value = value;  // a run-time value over the level's own
   }
 }
 
@@ -112,7 +200,7 @@ void PrefsStack::push(std::shared_ptr<const PrefsLevel> level) {
   levels_.push_back(std::make_unique<Level>(Level{std::move(level), {}}));
   const PrefsLevel& l = *levels_.back()->fixed;
   for (const auto& [name, value] : l.set)
-    if (!final_.count(name)) define(name, idx);
+    if (final_.empty() || !final_.count(name)) define(name, idx, &value);
   for (const auto& name : l.final_names) final_.try_emplace(name, idx);
 }
 
@@ -122,8 +210,8 @@ void PrefsStack::restore(size_t size) {
   if (size >= levels_.size()) return;
   while (!undo_.empty() && undo_.back().level >= size) {
     const Undo& u = undo_.back();
-    if (u.prev == kNone) top_.erase(u.name);
-    else top_.find(u.name)->second = u.prev;
+    if (u.prev.level == kNone) top_.erase(u.name);
+    else *top_.find(u.name) = u.prev;
     undo_.pop_back();
   }
   for (auto it = final_.begin(); it != final_.end();)
@@ -131,17 +219,32 @@ void PrefsStack::restore(size_t size) {
   levels_.resize(size);
 }
 
-std::optional<std::string> PrefsStack::internal(const std::string& name) const {
-  auto it = internals_.find(name);
-  if (it == internals_.end()) return std::nullopt;
-  return it->second;
+void PrefsStack::set_internal(std::string_view name, std::string_view value) {
+  for (auto& [n, v] : internals_)
+    if (n == name) {
+      v.assign(value);
+      return;
+    }
+  internals_.emplace_back(name, value);
+}
+
+void PrefsStack::clear_internal(std::string_view name) {
+  for (auto it = internals_.begin(); it != internals_.end(); ++it)
+    if (it->first == name) {
+      internals_.erase(it);
+      return;
+    }
+}
+
+std::optional<std::string> PrefsStack::internal(std::string_view name) const {
+  for (const auto& [n, v] : internals_)
+    if (n == name) return v;
+  return std::nullopt;
 }
 
 std::optional<std::string> PrefsStack::get(std::string_view name) const {
-  // Asked for every macro call: the maps that are usually empty are not
-  // searched.
-  if (!internals_.empty())
-    if (auto it = internals_.find(name); it != internals_.end()) return it->second;
+  for (const auto& [n, v] : internals_)
+    if (n == name) return v;
   // A Local value of the topic level (the one below the session level).
   if (levels_.size() >= 2) {
     size_t topic_level = levels_.size() - 2;
@@ -152,27 +255,23 @@ std::optional<std::string> PrefsStack::get(std::string_view name) const {
         if (auto it = local.find(name); it != local.end()) return it->second;
     }
   }
-  auto d = top_.find(name);
-  if (d == top_.end()) return std::nullopt;
-  const Level& l = *levels_[d->second];
-  if (!l.session.empty())
-    if (auto it = l.session.find(name); it != l.session.end()) return it->second;
-  if (auto it = l.fixed->set.find(name); it != l.fixed->set.end()) return it->second;
-  return std::nullopt;
+  const Where* w = top_.find(name);
+  if (!w) return std::nullopt;
+  return *w->value;
 }
 
 std::vector<std::string> PrefsStack::names() const {
   std::vector<std::string> out;
   out.reserve(top_.size());
-  for (const auto& [name, level] : top_) out.emplace_back(name);
+  top_.for_each([&](std::string_view name, const Where&) { out.emplace_back(name); });
   std::sort(out.begin(), out.end());
   return out;
 }
 
 const PrefsLevel* PrefsStack::defining_level(std::string_view name) const {
-  auto d = top_.find(name);
-  if (d == top_.end()) return nullptr;
-  const Level& l = *levels_[d->second];
+  const Where* d = top_.find(name);
+  if (!d) return nullptr;
+  const Level& l = *levels_[d->level];
   if (l.session.count(name)) return nullptr;
   return l.fixed.get();
 }
@@ -186,7 +285,7 @@ bool PrefsStack::set_session(const std::string& name, std::string value) {
   const auto top = static_cast<uint32_t>(levels_.size() - 1);
   auto& session = levels_[top]->session;
   auto it = session.insert_or_assign(name, clean_value(value)).first;
-  define(it->first, top);
+  define(it->first, top, &it->second);
   return true;
 }
 

@@ -65,9 +65,13 @@ class PrefsStack {
   bool set_session(const std::string& name, std::string value);
   bool is_final(std::string_view name) const { return final_.count(name) > 0; }
 
-  void set_internal(const std::string& name, std::string value) { internals_[name] = std::move(value); }
-  void clear_internal(const std::string& name) { internals_.erase(name); }
-  std::optional<std::string> internal(const std::string& name) const;
+  // The engine's few internal values, searched before everything else.
+  using Internals = std::vector<std::pair<std::string, std::string>>;
+  void set_internal(std::string_view name, std::string_view value);
+  void clear_internal(std::string_view name);
+  std::optional<std::string> internal(std::string_view name) const;
+  const Internals& internals() const { return internals_; }
+  void set_internals(Internals values) { internals_ = std::move(values); }
 
   // For ALLVARIABLES and SHOWPREFERENCE: every name some level sets (sorted);
   // the level that gives `name` its value (nullptr when unset, or set while
@@ -82,22 +86,57 @@ class PrefsStack {
     StringMap session;  // values set at run time
   };
   static constexpr uint32_t kNone = ~0u;
+  // Where a name's value is: the highest level that sets it, and the value
+  // there (values are never moved while their level is on the stack).
+  struct Where {
+    uint32_t level;
+    const std::string* value;
+  };
+  // name -> Where, by open addressing: a request pushes a few hundred names
+  // and looks one up for every macro call, without a node per name.
+  class NameIndex {
+   public:
+    Where* find(std::string_view name);
+    const Where* find(std::string_view name) const {
+      return const_cast<NameIndex*>(this)->find(name);
+    }
+    // The entry for `name`, added (with `w`) when missing.
+    std::pair<Where*, bool> try_emplace(std::string_view name, Where w);
+    void erase(std::string_view name);
+    size_t size() const { return used_; }
+    template <class F>
+    void for_each(F f) const {
+      for (const Slot& s : slots_)
+        if (s.used) f(s.name, s.where);
+    }
+
+   private:
+    struct Slot {
+      std::string_view name;
+      uint64_t hash = 0;
+      Where where{0, nullptr};
+      bool used = false;
+    };
+    void grow();
+    std::vector<Slot> slots_;  // a power of two in size, at most half full
+    size_t used_ = 0;
+  };
   // A change of top_ made by pushing level `level`, undone when it is popped.
   struct Undo {
     std::string_view name;
     uint32_t level;
-    uint32_t prev;  // the entry's previous level, or kNone: it was added
+    Where prev;  // the entry before; prev.level kNone: it was added
   };
-  void define(std::string_view name, uint32_t level);
+  void define(std::string_view name, uint32_t level, const std::string* value);
 
   // Levels are heap objects: the names below point into them.
   std::vector<std::unique_ptr<Level>> levels_;
-  // name -> the highest level that sets it (keys point into the levels).
-  std::unordered_map<std::string_view, uint32_t> top_;
+  // name -> where its value is (keys point into the levels).
+  NameIndex top_;
   std::vector<Undo> undo_;
   // name -> the level that finalised it (keys point into the levels).
   std::unordered_map<std::string_view, uint32_t> final_;
-  StringMap internals_;
+  Internals internals_;
 };
 
 }  // namespace cwiki

@@ -160,54 +160,55 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
     t = work;
   }
 
-  std::vector<std::string> stack;
-  std::string top;
+  // One output buffer; each context still open (each '%' that has not been
+  // closed yet) is where it starts in it.  The top context runs from
+  // `top_start` to the end; `starts` holds the ones below it.
+  std::string out;
+  out.reserve(t.size());
+  std::vector<size_t> starts;
+  size_t top_start = 0;  // 0 exactly when `starts` is empty
+  auto top = [&] { return std::string_view(out).substr(top_start); };
   size_t pos = 0;
   while (pos <= t.size()) {
     size_t pct = t.find('%', pos);
     if (pct == std::string_view::npos) {
-      top.append(t.substr(pos));
+      out.append(t.substr(pos));
       break;
     }
-    top.append(t.substr(pos, pct - pos));
+    out.append(t.substr(pos, pct - pos));
     pos = pct + 1;
     // A '%': it closes the context on top of the stack, or opens a new one.
     std::string_view tag;
     std::optional<std::string_view> args_view;
-    if (!top.empty() && top.back() == '}') {
+    if (out.size() > top_start && out.back() == '}') {
       // "}%": join back the contexts that a '%' inside the parameters opened.
-      while (!stack.empty() && !(whole_call(top, tag, args_view) && args_view)) {
-        top.insert(0, stack.back());
-        stack.pop_back();
+      while (!starts.empty() && !(whole_call(top(), tag, args_view) && args_view)) {
+        top_start = starts.back();
+        starts.pop_back();
       }
     }
-    if (whole_call(top, tag, args_view)) {
+    if (whole_call(top(), tag, args_view)) {
+      // tag and args_view point into `out`, which h() does not touch.
       std::optional<std::string> e = h(tag, args_view);
       if (e) {
-        top = stack.empty() ? std::string() : std::move(stack.back());
-        if (!stack.empty()) stack.pop_back();
+        out.resize(top_start);
+        top_start = starts.empty() ? 0 : starts.back();
+        if (!starts.empty()) starts.pop_back();
         if (!has_call(*e)) {
-          top += *e;
+          out += *e;
         } else {
-          top += process(s, *e, h, depth - 1);
+          out += process(s, *e, h, depth - 1);
         }
         continue;
       }
     }
-    stack.push_back(std::move(top));
-    top = "%";
+    starts.push_back(top_start);
+    top_start = out.size();
+    out.push_back('%');
   }
-  if (!stack.empty()) {  // what never closed, in order
-    size_t total = top.size();
-    for (const auto& part : stack) total += part.size();
-    std::string joined;
-    joined.reserve(total);
-    for (const auto& part : stack) joined += part;
-    joined += top;
-    top.swap(joined);
-  }
-  if (verbatim.empty()) return top;
-  return put_back_blocks(top, verbatim, "verbatim");
+  // What never closed is in `out` already, in order.
+  if (verbatim.empty()) return out;
+  return put_back_blocks(out, verbatim, "verbatim");
 }
 
 Handler topic_handler(Session& s, const TopicRef& topic) {

@@ -86,33 +86,36 @@ std::string inline_alert(const std::vector<std::string>& params) {
 }
 
 // Foswiki's recursion block for one expression, plus the global bounds.
+// The expressions open are kept as views of the callers' texts: an entry
+// goes before (or with) the Reentry that made it, whose text outlives it.
 class Reentry {
  public:
   Reentry(Session& s, std::string_view macro, std::string_view expr)
-      : st_(s.memo<State>("if:reentry")) {
-    key_.reserve(macro.size() + expr.size() + 1);
-    key_.append(macro).push_back('\x01');
-    key_.append(expr);
+      : st_(s.memo<State>("if:reentry")), macro_(macro), expr_(expr) {
     if (st_.depth == 0) st_.work = 0;
     long work = ++st_.work;
-    long& same = st_.same[key_];
-    if (same > kSameExpressionLimit) {
-      st_.same.erase(key_);
+    Open* open = find();
+    if (!open) {
+      st_.open.push_back(Open{macro, expr, 0});
+      open = &st_.open.back();
+    }
+    if (open->count > kSameExpressionLimit) {
+      erase();
       blocked_ = true;
       return;
     }
     if (st_.depth >= kMaxNesting || work > kMaxEvaluations) {
-      if (same == 0) st_.same.erase(key_);
+      if (open->count == 0) erase();
       blocked_ = true;
       return;
     }
-    ++same;
+    ++open->count;
     ++st_.depth;
     entered_ = true;
   }
   ~Reentry() {
     if (!entered_) return;
-    st_.same.erase(key_);
+    erase();
     if (st_.depth > 0) --st_.depth;
   }
   Reentry(const Reentry&) = delete;
@@ -120,20 +123,36 @@ class Reentry {
   bool blocked() const { return blocked_; }
 
  private:
+  struct Open {
+    std::string_view macro, expr;
+    long count;  // times it is open, one inside another
+  };
   struct State {
     long depth = 0;  // IF and QUERY being evaluated, one inside another
     long work = 0;   // evaluations since the outermost one began
-    std::unordered_map<std::string, long> same;  // expression -> times it is open
+    std::vector<Open> open;  // at most kMaxNesting + 1
   };
+  Open* find() {
+    for (Open& o : st_.open)
+      if (o.macro == macro_ && o.expr == expr_) return &o;
+    return nullptr;
+  }
+  void erase() {
+    for (auto it = st_.open.begin(); it != st_.open.end(); ++it)
+      if (it->macro == macro_ && it->expr == expr_) {
+        st_.open.erase(it);
+        return;
+      }
+  }
   State& st_;
-  std::string key_;
+  std::string_view macro_, expr_;
   bool blocked_ = false;
   bool entered_ = false;
 };
 
 std::optional<std::string> if_macro(Session& s, const Attrs& attrs, const TopicRef& topic) {
   const std::string* d = attrs.default_value();
-  std::string texpr = d ? *d : "";
+  std::string_view texpr = d ? std::string_view(*d) : std::string_view();
   Reentry guard(s, "IF", texpr);
   if (guard.blocked()) return std::string();
   query::ParseResult p = query::parse_cached(texpr, query::Dialect::condition);

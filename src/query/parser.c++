@@ -8,6 +8,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "util/string_map.h"
+
 namespace cwiki::query {
 namespace {
 
@@ -518,17 +520,16 @@ ParseResult parse(std::string_view text, Dialect dialect) { return Parser(text, 
 ParseResult parse_cached(std::string_view text, Dialect dialect) {
   if (text.size() > kMaxCachedSource) return parse(text, dialect);
   static std::mutex mu;
-  static std::unordered_map<std::string, ParseResult> cache;
-  std::string key(1, static_cast<char>('0' + static_cast<int>(dialect)));
-  key.append(text);
+  static StringKeyMap<ParseResult> caches[2];  // by dialect
+  StringKeyMap<ParseResult>& cache = caches[dialect == Dialect::query ? 0 : 1];
   {
     std::lock_guard<std::mutex> g(mu);
-    if (auto it = cache.find(key); it != cache.end()) return it->second;
+    if (auto it = cache.find(text); it != cache.end()) return it->second;
   }
   ParseResult r = parse(text, dialect);
   std::lock_guard<std::mutex> g(mu);
-  if (cache.size() >= kMaxCachedExprs) cache.clear();  // a new generation
-  cache.emplace(std::move(key), r);
+  if (cache.size() >= kMaxCachedExprs / 2) cache.clear();  // a new generation
+  cache.emplace(std::string(text), r);
   return r;
 }
 

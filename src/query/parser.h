@@ -107,8 +107,8 @@ ParseResult parse(std::string_view text, Dialect dialect);
 
 // As parse(), remembered by the process: the same conditions come back on
 // every page (skins test the same few things each time).  Expressions longer
-// than kMaxCachedSource are parsed each time; the cache starts afresh when it
-// holds kMaxCachedExprs.
+// than kMaxCachedSource are parsed each time; each dialect's half of the cache
+// starts afresh when it holds kMaxCachedExprs / 2.
 inline constexpr size_t kMaxCachedSource = 4096;
 inline constexpr size_t kMaxCachedExprs = 2048;
 ParseResult parse_cached(std::string_view text, Dialect dialect);

@@ -1,5 +1,6 @@
 #include "tmpl/templates.h"
 
+#include <cstdio>
 #include <algorithm>
 #include <memory>
 
@@ -281,6 +282,7 @@ struct Templates::Parsed {
   std::vector<Op> ops;
   std::string text;
   bool has_markers = false;  // "%TMPL:" somewhere (else `text` is final)
+  bool shared = false;       // kept for later requests (in parse_cache())
   Deps deps;
   size_t bytes() const {
     size_t n = text.size() + 128;
@@ -307,6 +309,23 @@ StatCache<Templates::Parsed>& Templates::parse_cache() {
   static StatCache<Parsed> cache(16u << 20);
   return cache;
 }
+
+// The definitions a cached first read leaves, with those of one more
+// template added (data macros define "icons" on every page): the same for
+// every request that reads the same way, so kept.  The weak pointers tell
+// the entry from one for objects that are gone and whose addresses were
+// reused.
+struct Templates::MergedDefs {
+  std::weak_ptr<const Defs> base;
+  std::weak_ptr<const Parsed> added;
+  std::shared_ptr<const Defs> defs;
+};
+
+StatCache<Templates::MergedDefs>& Templates::merge_cache() {
+  static StatCache<MergedDefs> cache(16u << 20);
+  return cache;
+}
+
 
 std::vector<std::string> template_dirs(const Config& cfg) {
   std::vector<std::string> dirs{cfg.templates()};
@@ -616,7 +635,43 @@ bool Templates::define(std::string_view name, std::string_view skins) {
   auto parsed = parse(name, skin_str, web_str, parse_key(name, skin_str, web_str));
   if (!parsed) return false;
   pristine_ = false;
+  if (!base_ || !vars_.chains.empty() || !vars_.params.empty() || !parsed->has_markers ||
+      !parsed->shared) {
+    apply(*parsed, false);
+    return true;
+  }
+  // Nothing defined since a cached first read: base_ plus this template's
+  // definitions is what an earlier request with the same two made.
+  char key[64];
+  std::snprintf(key, sizeof key, "%p+%p", static_cast<const void*>(base_.get()),
+                static_cast<const void*>(parsed.get()));
+  if (auto hit = merge_cache().get(key, FileStat{})) {
+    if (hit->base.lock() == base_ && hit->added.lock() == parsed) {
+      base_ = hit->defs;
+      ++generation_;
+      return true;
+    }
+    merge_cache().erase(key);
+  }
+  auto entry = std::make_shared<MergedDefs>();
+  entry->base = base_;
+  entry->added = parsed;
   apply(*parsed, false);
+  Defs all = *base_;
+  for (auto& [k, ch] : vars_.chains) all.chains[k] = std::move(ch);
+  for (auto& [k, pr] : vars_.params) all.params[k] = std::move(pr);
+  vars_ = Defs();
+  base_ = entry->defs = std::make_shared<const Defs>(std::move(all));
+  size_t bytes = 256;
+  for (const auto& [n, chain] : base_->chains) {
+    bytes += n.size() + 96;
+    for (const auto& v : chain.defs) bytes += (v ? v->size() : 0) + 40;
+  }
+  for (const auto& [n, params] : base_->params) {
+    bytes += n.size() + 96;
+    for (const auto& [k, v] : params) bytes += k.size() + v.size() + 64;
+  }
+  merge_cache().put(key, FileStat{}, entry, bytes);
   return true;
 }
 
@@ -775,8 +830,11 @@ std::shared_ptr<const Templates::Parsed> Templates::parse(std::string_view name,
     }
   }
 
+  if (p->deps.cacheable && settled(p->deps.files, p->deps.dirs)) {
+    p->shared = true;
+    parse_cache().put(key, FileStat{}, p, p->bytes());
+  }
   parsed_.emplace(key, p);
-  if (p->deps.cacheable && settled(p->deps.files, p->deps.dirs)) parse_cache().put(key, FileStat{}, p, p->bytes());
   return p;
 }
 

@@ -122,8 +122,10 @@ class Templates {
   struct Deps;        // what a parse looked at, to check a cached outcome
   struct Parsed;      // a template's definitions and text, before they are applied
   struct CachedRead;  // a first read()'s outcome, kept for the next requests
+  struct MergedDefs;  // a cached read's definitions plus one define()'s
   static StatCache<CachedRead>& read_cache();
   static StatCache<Parsed>& parse_cache();
+  static StatCache<MergedDefs>& merge_cache();
 
   std::string parse_key(std::string_view name, const std::string& skins,
                         const std::string& web) const;

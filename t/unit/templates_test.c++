@@ -463,6 +463,38 @@ static void first_read_is_cached_and_checked(void**) {
   assert_str(read_as(true, "sk"), "[from a topic]");
 }
 
+// define() right after a cached first read is kept too (ICON defines "icons"
+// on every page): later requests get the same blocks, and see a change.
+static void define_after_cached_read(void**) {
+  tmpl("page", "%TMPL:DEF{\"a\"}%A1%TMPL:END%%TMPL:DEF{\"b\"}%B1%TMPL:END%page");
+  tmpl("extra", "%TMPL:DEF{\"b\"}%B2 %TMPL:PREV%%TMPL:END%%TMPL:DEF{\"c\" p=\"d\"}%C%p%%TMPL:END%");
+  age("templates/page.tmpl", 60);
+  age("templates/extra.tmpl", 60);
+  // directories just written to are not trusted yet
+  for (const char* dir : {"templates", "data/Main", "data/System", "data", "."}) age(dir, 60);
+  auto blocks = [] {
+    Req r;
+    std::string out = r.read("page", "plain");
+    assert_true(r.t().define("extra", "plain"));
+    unsigned long long g = r.t().generation();
+    out += "|" + r.t().expand("a") + "|" + r.t().expand("b") + "|" + r.t().expand("b:_PREV") +
+           "|" + r.t().expand("c") + "|" + r.t().expand("\"c\" p=\"q\"");
+    // a definition made after the define lands on top of the kept ones
+    r.t().define("page", "plain");
+    assert_true(r.t().generation() != g);
+    out += "|" + r.t().expand("b") + "|" + r.t().expand("b:_PREV");
+    return out;
+  };
+  const std::string want = "page|A1|B2 B1|B1|Cd|Cq|B1|B2 B1";
+  for (int i = 0; i < 4; ++i) assert_str(blocks(), want);
+  tmpl("extra", "%TMPL:DEF{\"b\"}%B3%TMPL:END%");
+  age("templates/extra.tmpl", 30);
+  age("templates", 30);
+  assert_str(blocks(), "page|A1|B3|B1|||B1|B3");
+  assert_str(blocks(), "page|A1|B3|B1|||B1|B3");
+  assert_str(blocks(), "page|A1|B3|B1|||B1|B3");
+}
+
 // ---- what the view uses -----------------------------------------------------
 
 static void view_template_choice(void**) {
@@ -705,6 +737,7 @@ int main() {
       cmocka_unit_test_setup_teardown(odd_markup_is_safe, setup, teardown),
       cmocka_unit_test_setup_teardown(files_are_cached_and_rechecked, setup, teardown),
       cmocka_unit_test_setup_teardown(first_read_is_cached_and_checked, setup, teardown),
+      cmocka_unit_test_setup_teardown(define_after_cached_read, setup, teardown),
       cmocka_unit_test_setup_teardown(view_template_choice, setup, teardown),
       cmocka_unit_test_setup_teardown(view_split, setup, teardown),
       cmocka_unit_test_setup_teardown(view_tokens, setup, teardown),

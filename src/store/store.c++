@@ -103,29 +103,47 @@ Store::Store(StoreOptions opts, const Fs& fs)
 
 // ---- paths ----------------------------------------------------------------
 
+namespace {
+
+// dir + "/" + web (its '.'s as '/') + the pieces that follow, built in place.
+std::string join_path(const std::string& dir, std::string_view web,
+                      std::initializer_list<std::string_view> rest) {
+  size_t n = dir.size() + 1 + web.size();
+  for (std::string_view r : rest) n += r.size();
+  std::string p;
+  p.reserve(n);
+  p += dir;
+  p += '/';
+  size_t from = p.size();
+  p += web;
+  for (size_t i = from; i < p.size(); ++i)
+    if (p[i] == '.') p[i] = '/';
+  for (std::string_view r : rest) p += r;
+  return p;
+}
+
+}  // namespace
+
 std::string Store::web_dir(std::string_view web) const {
   if (!is_valid_web_name(web)) return {};
-  return opts_.data_dir + "/" + normalize_web(web);
+  return join_path(opts_.data_dir, web, {});
 }
 
 std::string Store::topic_path(std::string_view web, std::string_view topic) const {
-  if (!is_valid_topic_name(topic)) return {};
-  std::string d = web_dir(web);
-  return d.empty() ? d : d + "/" + std::string(topic) + ".txt";
+  if (!is_valid_topic_name(topic) || !is_valid_web_name(web)) return {};
+  return join_path(opts_.data_dir, web, {"/", topic, ".txt"});
 }
 
 std::string Store::history_dir(std::string_view web, std::string_view topic) const {
-  if (!is_valid_topic_name(topic)) return {};
-  std::string d = web_dir(web);
-  return d.empty() ? d : d + "/" + std::string(topic) + ",pfv";
+  if (!is_valid_topic_name(topic) || !is_valid_web_name(web)) return {};
+  return join_path(opts_.data_dir, web, {"/", topic, ",pfv"});
 }
 
 std::string Store::pub_path(std::string_view web, std::string_view topic,
                             std::string_view name) const {
   if (!is_valid_web_name(web) || !is_valid_topic_name(topic) || !is_valid_attachment_name(name))
     return {};
-  return opts_.pub_dir + "/" + normalize_web(web) + "/" + std::string(topic) + "/" +
-         std::string(name);
+  return join_path(opts_.pub_dir, web, {"/", topic, "/", name});
 }
 
 // ---- webs -----------------------------------------------------------------

@@ -1,7 +1,7 @@
 #include "tmpl/templates.h"
 
-#include <cstdio>
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 
 #include "macros/data_util.h"

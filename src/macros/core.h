@@ -18,10 +18,6 @@ namespace cwiki {
 
 // ---- names and URLs ---------------------------------------------------------
 
-// Foswiki's urlEncode: UTF-8 bytes other than 0-9 a-z A-Z - _ . : ~ ! * /
-// become %xx (lower-case hex).
-std::string foswiki_url_encode(std::string_view text);
-
 using UrlParams = std::vector<std::pair<std::string, std::string>>;
 
 // Foswiki's getScriptUrl: the URL of `script` ({ScriptUrlPaths}{script}, or

@@ -16,6 +16,7 @@
 #include "macros/core_internal.h"
 #include "macros/data_util.h"
 #include "macros/expand.h"
+#include "util/escape.h"
 
 namespace cwiki {
 namespace {

@@ -4,6 +4,7 @@
 
 #include "macros/core.h"
 #include "macros/core_internal.h"
+#include "util/escape.h"
 
 namespace cwiki {
 namespace {
@@ -135,25 +136,6 @@ std::string puburl_macro(Session& s, const Attrs& a, bool relative,
 
 }  // namespace
 
-std::string foswiki_url_encode(std::string_view text) {
-  static const char hex[] = "0123456789abcdef";
-  std::string out;
-  out.reserve(text.size() + text.size() / 4);
-  for (unsigned char c : text) {
-    bool plain = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-                 c == '-' || c == '_' || c == '.' || c == ':' || c == '~' || c == '!' ||
-                 c == '*' || c == '/';
-    if (plain) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string get_script_url(const Session& s, bool absolute, std::string_view script,
                            std::string_view web, std::string_view topic, const UrlParams& params) {
   absolute = absolute_wanted(s, absolute);
@@ -176,14 +158,18 @@ std::string get_script_url(const Session& s, bool absolute, std::string_view scr
         url += suffix;
     }
   }
-  if (absolute && !has_scheme(url)) url = s.url_host + url;
+  if (absolute && !has_scheme(url)) url.insert(0, s.url_host);
   if (truthy(topic)) {
     auto [w, t] = core_detail::normalize_web_topic(s.cfg, web, topic);
-    url += foswiki_url_encode("/" + w + "/" + t);
+    url += '/';
+    append_foswiki_url_encoded(url, w);
+    url += '/';
+    append_foswiki_url_encoded(url, t);
   } else if (truthy(web)) {
-    url += foswiki_url_encode("/" + std::string(web));
+    url += '/';
+    append_foswiki_url_encoded(url, web);
   }
-  url += make_params(params);
+  if (!params.empty()) url += make_params(params);
   return url;
 }
 
@@ -194,13 +180,18 @@ std::string get_pub_url(const Session& s, bool absolute, std::string_view web_in
   std::string web(web_in), topic(topic_in);
   if (truthy(topic)) std::tie(web, topic) = core_detail::normalize_web_topic(s.cfg, web, topic);
   if (truthy(web)) {
-    url += "/" + foswiki_url_encode(web);
+    url += '/';
+    append_foswiki_url_encoded(url, web);
     if (truthy(topic)) {
-      url += "/" + foswiki_url_encode(topic);
-      if (truthy(attachment)) url += "/" + foswiki_url_encode(attachment);
+      url += '/';
+      append_foswiki_url_encoded(url, topic);
+      if (truthy(attachment)) {
+        url += '/';
+        append_foswiki_url_encoded(url, attachment);
+      }
     }
   }
-  if (absolute && !has_scheme(url)) url = s.url_host + url;
+  if (absolute && !has_scheme(url)) url.insert(0, s.url_host);
   return url;
 }
 

@@ -29,7 +29,6 @@ std::optional<std::string> toc_macro(Session& s, const Attrs& a, const TopicRef&
 namespace {
 
 using incl::Pcre;
-using incl::foswiki_url_encode;
 using incl::inline_alert;
 using incl::normalize_web_topic;
 using incl::perl_true;

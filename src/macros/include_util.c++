@@ -165,23 +165,6 @@ std::pair<std::string, std::string> normalize_web_topic(std::string_view default
   return {web, topic};
 }
 
-std::string foswiki_url_encode(std::string_view s) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if ((c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-        std::string_view("-_.:~!*/").find(static_cast<char>(c)) != std::string_view::npos) {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 std::string inline_alert(std::string_view def, const std::vector<std::string>& params) {
   // The messages as Foswiki's templates produce them (leading spaces and the
   // trailing space included), with %PARAMn% filled in afterwards.

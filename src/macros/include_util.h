@@ -61,9 +61,6 @@ std::pair<std::string, std::string> normalize_web_topic(std::string_view default
                                                         std::string_view users_web,
                                                         std::string_view home_topic);
 
-// Foswiki's urlEncode: every byte but [0-9a-zA-Z-_.:~!*/] as %xx (lower case).
-std::string foswiki_url_encode(std::string_view s);
-
 // The text of Foswiki's inline alert `def` (a definition of its oopsalerts
 // templates: topic_not_found, topic_section_not_found, already_included,
 // bad_include_path, access_denied, urls_not_allowed, bad_attachment) with

@@ -7,6 +7,7 @@
 
 #include "tml/inline.h"
 #include "tml/text.h"
+#include "util/escape.h"
 
 namespace cwiki::tml {
 namespace {

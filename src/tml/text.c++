@@ -190,21 +190,4 @@ bool whole_abbrev(std::string_view s, int min_upper) {
   return !s.empty() && match_abbrev(s, 0, min_upper) == s.size();
 }
 
-std::string foswiki_url_encode(std::string_view s) {
-  static const char* hex = "0123456789abcdef";
-  std::string out;
-  out.reserve(s.size());
-  for (unsigned char c : s) {
-    if (is_ascii_alnum(c) || c == '-' || c == '_' || c == '.' || c == ':' || c == '~' ||
-        c == '!' || c == '*' || c == '/') {
-      out.push_back(static_cast<char>(c));
-    } else {
-      out.push_back('%');
-      out.push_back(hex[c >> 4]);
-      out.push_back(hex[c & 15]);
-    }
-  }
-  return out;
-}
-
 }  // namespace cwiki::tml

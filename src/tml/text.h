@@ -147,8 +147,4 @@ size_t match_web_component(std::string_view s, size_t i);
 bool whole_wikiword(std::string_view s);
 bool whole_abbrev(std::string_view s, int min_upper = 3);
 
-// Lower-case hexadecimal %XX of every byte of the UTF-8 text not in
-// 0-9a-zA-Z-_.:~!*/ (Foswiki::urlEncode).
-std::string foswiki_url_encode(std::string_view s);
-
 }  // namespace cwiki::tml

@@ -45,6 +45,31 @@ void append_url_encoded(std::string& out, std::string_view in, bool keep_slash) 
   out.append(in, run, std::string_view::npos);
 }
 
+void append_foswiki_url_encoded(std::string& out, std::string_view in) {
+  static const char hex[] = "0123456789abcdef";
+  size_t run = 0;  // start of the plain bytes not yet copied
+  for (size_t i = 0; i < in.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(in[i]);
+    bool plain = (c >= '0' && c <= '9') || (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+                 c == '-' || c == '_' || c == '.' || c == ':' || c == '~' || c == '!' ||
+                 c == '*' || c == '/';
+    if (plain) continue;
+    out.append(in, run, i - run);
+    out.push_back('%');
+    out.push_back(hex[c >> 4]);
+    out.push_back(hex[c & 15]);
+    run = i + 1;
+  }
+  out.append(in, run, std::string_view::npos);
+}
+
+std::string foswiki_url_encode(std::string_view in) {
+  std::string out;
+  out.reserve(in.size());
+  append_foswiki_url_encoded(out, in);
+  return out;
+}
+
 std::string url_encode(std::string_view in, bool keep_slash) {
   std::string out;
   out.reserve(in.size());

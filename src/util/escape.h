@@ -15,6 +15,10 @@ std::string html_escape(std::string_view in);
 std::string url_encode(std::string_view in, bool keep_slash = false);
 void append_url_encoded(std::string& out, std::string_view in, bool keep_slash = false);
 
+// Foswiki's urlEncode: every byte but [0-9a-zA-Z-_.:~!*/] as %xx (lower case).
+std::string foswiki_url_encode(std::string_view in);
+void append_foswiki_url_encoded(std::string& out, std::string_view in);
+
 // True when `s` is well-formed UTF-8 (no overlongs, no surrogates, <= U+10FFFF).
 bool is_valid_utf8(std::string_view s);
 

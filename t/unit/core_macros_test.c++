@@ -17,6 +17,7 @@
 #include "macros/session.h"
 #include "site/config.h"
 #include "store/store.h"
+#include "util/escape.h"
 #include "util/time.h"
 #include "unit.h"  // last: cmocka's macros clash with standard headers
 

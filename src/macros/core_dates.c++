@@ -19,9 +19,12 @@ long long now() { return static_cast<long long>(std::time(nullptr)); }
 
 // Does `s` hold "$" followed by one of `names` (case-sensitive)?
 bool has_token(std::string_view s, std::initializer_list<std::string_view> names) {
-  for (size_t i = s.find('$'); i != std::string_view::npos; i = s.find('$', i + 1))
+  for (size_t i = s.find('$'); i != std::string_view::npos; i = s.find('$', i + 1)) {
+    std::string_view rest = s.substr(i + 1);
+    if (rest.empty()) break;
     for (std::string_view n : names)
-      if (s.compare(i + 1, n.size(), n) == 0) return true;
+      if (n[0] == rest[0] && rest.starts_with(n)) return true;
+  }
   return false;
 }
 
@@ -48,7 +51,16 @@ struct AuthorNames {
   std::string login, wikiname, wikiusername;
 };
 
-AuthorNames author_names(Session& s, const std::string& author) {
+AuthorNames author_names_uncached(Session& s, const std::string& author);
+
+// Per request: a page shows the same few authors several times.
+const AuthorNames& author_names(Session& s, const std::string& author) {
+  auto& memo = s.memo<StringKeyMap<AuthorNames>>("revinfo:author-names");
+  if (auto it = memo.find(author); it != memo.end()) return it->second;
+  return memo.emplace(author, author_names_uncached(s, author)).first->second;
+}
+
+AuthorNames author_names_uncached(Session& s, const std::string& author) {
   AuthorNames n;
   if (author.empty()) return n;
   Users& users = users_of(s);
@@ -144,7 +156,7 @@ std::string render_revision_info(Session& s, const TopicRef& t, int rev, std::st
     info.date = now();
     info.author = current_cuid(s);
   }
-  AuthorNames names = author_names(s, info.author);
+  const AuthorNames& names = author_names(s, info.author);
   TimeZone zone = parse_time_zone(s.cfg.display_time_values);
   const std::string& date_format = s.cfg.default_date_format;
 

@@ -63,22 +63,18 @@ int week_number(int wday, int yday, int year) {
   return thu / 7 + 1;
 }
 
-// Web-level settings of `web`: the cascade of DefaultPreferences, the site
+// A web-level setting of `web`: the cascade of DefaultPreferences, the site
 // preferences and each WebPreferences from the top web down, honouring
-// FINALPREFERENCES.
-std::map<std::string, std::string> web_settings(Session& s, std::string_view web,
-                                                std::initializer_list<std::string> names) {
-  std::map<std::string, std::string> values;
-  std::map<std::string, bool> final;
+// FINALPREFERENCES.  The value lives in a level the session keeps (nullptr:
+// not set).
+const std::string* web_setting(Session& s, std::string_view web, std::string_view name) {
+  const std::string* value = nullptr;
+  bool final = false;
   auto apply = [&](const std::shared_ptr<const PrefsLevel>& level) {
-    if (!level) return;
-    for (const auto& n : names) {
-      if (final[n]) continue;
-      if (auto it = level->set.find(n); it != level->set.end()) values[n] = it->second;
-    }
+    if (!level || final) return;
+    if (auto it = level->set.find(name); it != level->set.end()) value = &it->second;
     for (const auto& f : level->final_names)
-      for (const auto& n : names)
-        if (f == n) final[n] = true;
+      if (f == name) final = true;
   };
   apply(s.prefs_of(s.cfg.system_web, "DefaultPreferences"));
   size_t dot = s.cfg.site_prefs.rfind('.');
@@ -86,7 +82,7 @@ std::map<std::string, std::string> web_settings(Session& s, std::string_view web
     apply(s.prefs_of(s.cfg.site_prefs.substr(0, dot), s.cfg.site_prefs.substr(dot + 1)));
   for (size_t i = 0; i <= web.size(); ++i)
     if (i == web.size() || web[i] == '/') apply(s.prefs_of(web.substr(0, i), "WebPreferences"));
-  return values;
+  return value;
 }
 
 }  // namespace
@@ -174,14 +170,12 @@ bool decide_access(Session& s, const std::string& cuid, std::string_view mode,
     } else if (allow_topic && !trim(*allow_topic).empty()) {
       ok = u.is_in_list(cuid, *allow_topic);
     } else {
-      auto w = web_settings(s, web, {"DENYWEB" + m, "ALLOWWEB" + m});
       if (!deny_topic) {
-        auto it = w.find("DENYWEB" + m);
-        if (it != w.end() && !trim(it->second).empty() && u.is_in_list(cuid, it->second)) ok = false;
+        const std::string* deny = web_setting(s, web, "DENYWEB" + m);
+        if (deny && !trim(*deny).empty() && u.is_in_list(cuid, *deny)) ok = false;
       }
-      auto it = w.find("ALLOWWEB" + m);
-      if (ok && it != w.end() && !trim(it->second).empty() && !u.is_in_list(cuid, it->second))
-        ok = false;
+      const std::string* allow = web_setting(s, web, "ALLOWWEB" + m);
+      if (ok && allow && !trim(*allow).empty() && !u.is_in_list(cuid, *allow)) ok = false;
     }
   }
   if (!key.empty()) s.scratch[key] = ok ? "1" : "0";
@@ -225,10 +219,8 @@ bool may_access(Session& s, std::string_view mode, std::string_view web, std::st
 }
 
 std::string web_preference(Session& s, std::string_view web, std::string_view name) {
-  std::string n(name);
-  auto v = web_settings(s, web, {n});
-  auto it = v.find(n);
-  return it == v.end() ? std::string() : it->second;
+  const std::string* v = web_setting(s, web, name);
+  return v ? *v : std::string();
 }
 
 std::string inline_alert(std::string_view message) {

@@ -3,7 +3,6 @@
 #include <cctype>
 #include <ctime>
 #include <functional>
-#include <map>
 #include <unordered_map>
 
 #include "auth/access.h"

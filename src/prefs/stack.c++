@@ -170,10 +170,19 @@ void PrefsStack::NameIndex::erase(std::string_view name) {
   --used_;
 }
 
-void PrefsStack::NameIndex::grow() {
+void PrefsStack::NameIndex::reserve(size_t n) {
+  if (2 * n <= slots_.size()) return;
+  size_t size = slots_.empty() ? 64 : slots_.size();
+  while (2 * n > size) size *= 2;
+  rehash(size);
+}
+
+void PrefsStack::NameIndex::grow() { rehash(slots_.empty() ? 64 : slots_.size() * 2); }
+
+void PrefsStack::NameIndex::rehash(size_t size) {
   std::vector<Slot> old;
   old.swap(slots_);
-  slots_.resize(old.empty() ? 512 : old.size() * 2);
+  slots_.resize(size);
   const size_t mask = slots_.size() - 1;
   for (const Slot& s : old) {
     if (!s.used) continue;
@@ -199,6 +208,7 @@ void PrefsStack::push(std::shared_ptr<const PrefsLevel> level) {
   const auto idx = static_cast<uint32_t>(levels_.size());
   levels_.push_back(std::make_unique<Level>(Level{std::move(level), {}}));
   const PrefsLevel& l = *levels_.back()->fixed;
+  top_.reserve(top_.size() + l.set.size());
   for (const auto& [name, value] : l.set)
     if (final_.empty() || !final_.count(name)) define(name, idx, &value);
   for (const auto& name : l.final_names) final_.try_emplace(name, idx);

@@ -103,6 +103,8 @@ class PrefsStack {
     // The entry for `name`, added (with `w`) when missing.
     std::pair<Where*, bool> try_emplace(std::string_view name, Where w);
     void erase(std::string_view name);
+    // Room for `n` entries without growing.
+    void reserve(size_t n);
     size_t size() const { return used_; }
     template <class F>
     void for_each(F f) const {
@@ -118,6 +120,7 @@ class PrefsStack {
       bool used = false;
     };
     void grow();
+    void rehash(size_t size);
     std::vector<Slot> slots_;  // a power of two in size, at most half full
     size_t used_ = 0;
   };

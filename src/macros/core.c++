@@ -9,6 +9,7 @@
 
 #include "macros/core.h"
 #include "macros/core_internal.h"
+#include "macros/data_util.h"
 #include "macros/expand.h"
 #include "macros/registry.h"
 #include "util/escape.h"
@@ -57,25 +58,15 @@ void replace_all(std::string& s, std::string_view from, std::string_view to) {
 
 // ---- settings ------------------------------------------------------------------
 
-// The web's own settings (its WebPreferences and its parents'), as Foswiki's
-// preferences of a web object.
-std::optional<std::string> web_preference(Session& s, const std::string& web, const std::string& name) {
-  PrefsStack stack;
-  for (size_t i = 0; i <= web.size(); ++i)
-    if (i == web.size() || web[i] == '/') stack.push(s.prefs_of(web.substr(0, i), s.cfg.web_prefs_topic));
-  // two empty levels on top, so that no Local setting of a web applies
-  stack.push(PrefsLevel::empty());
-  stack.push(PrefsLevel::empty());
-  return stack.get(name);
-}
-
 std::string var_macro(Session& s, const Attrs& a, const TopicRef& t) {
   const std::string* key = a.default_value();
   if (!perl_true(key)) return "";
   std::string web = first_true({a.get("web")}, t.web);
   auto [w, topic] = core_detail::normalize_web_topic(s.cfg, web, t.topic);
-  auto v = web_preference(s, w, *key);
-  return perl_true(v ? &*v : nullptr) ? *v : "";
+  // The web's own settings (its WebPreferences and its parents'), as
+  // Foswiki's preferences of a web object.
+  const std::string* v = web_setting(s, w, *key, /*site_levels=*/false);
+  return perl_true(v) ? *v : "";
 }
 
 // Foswiki's Prefs::stringify for one name, or all when `only` is empty.

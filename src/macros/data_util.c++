@@ -62,27 +62,6 @@ int week_number(int wday, int yday, int year) {
   return thu / 7 + 1;
 }
 
-// A web-level setting of `web`: the cascade of DefaultPreferences, the site
-// preferences and each WebPreferences from the top web down, honouring
-// FINALPREFERENCES.  The value lives in a level the session keeps (nullptr:
-// not set).
-const std::string* web_setting(Session& s, std::string_view web, std::string_view name) {
-  const std::string* value = nullptr;
-  bool final = false;
-  auto apply = [&](const std::shared_ptr<const PrefsLevel>& level) {
-    if (!level || final) return;
-    if (auto it = level->set.find(name); it != level->set.end()) value = &it->second;
-    for (const auto& f : level->final_names)
-      if (f == name) final = true;
-  };
-  apply(s.prefs_of(s.cfg.system_web, "DefaultPreferences"));
-  size_t dot = s.cfg.site_prefs.rfind('.');
-  if (dot != std::string::npos)
-    apply(s.prefs_of(s.cfg.site_prefs.substr(0, dot), s.cfg.site_prefs.substr(dot + 1)));
-  for (size_t i = 0; i <= web.size(); ++i)
-    if (i == web.size() || web[i] == '/') apply(s.prefs_of(web.substr(0, i), "WebPreferences"));
-  return value;
-}
 
 }  // namespace
 
@@ -215,6 +194,28 @@ bool may_access(Session& s, std::string_view mode, std::string_view web, std::st
   });
   answers[key] = Answer{snap, ok};
   return ok;
+}
+
+const std::string* web_setting(Session& s, std::string_view web, std::string_view name,
+                               bool site_levels) {
+  const std::string* value = nullptr;
+  bool final = false;
+  auto apply = [&](const std::shared_ptr<const PrefsLevel>& level) {
+    if (!level || final) return;
+    if (auto it = level->set.find(name); it != level->set.end()) value = &it->second;
+    for (const auto& f : level->final_names)
+      if (f == name) final = true;
+  };
+  if (site_levels) {
+    apply(s.prefs_of(s.cfg.system_web, "DefaultPreferences"));
+    size_t dot = s.cfg.site_prefs.rfind('.');
+    if (dot != std::string::npos)
+      apply(s.prefs_of(s.cfg.site_prefs.substr(0, dot), s.cfg.site_prefs.substr(dot + 1)));
+  }
+  for (size_t i = 0; i <= web.size(); ++i)
+    if (i == web.size() || web[i] == '/')
+      apply(s.prefs_of(web.substr(0, i), s.cfg.web_prefs_topic));
+  return value;
 }
 
 std::string web_preference(Session& s, std::string_view web, std::string_view name) {

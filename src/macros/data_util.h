@@ -42,6 +42,11 @@ bool may_access(Session& s, std::string_view mode, std::string_view web, std::st
 // preferences and the WebPreferences of the web and its parents, with
 // FINALPREFERENCES honoured); "" when unset.
 std::string web_preference(Session& s, std::string_view web, std::string_view name);
+// The same as a pointer into a level the session keeps (nullptr when unset);
+// without `site_levels`, only the WebPreferences (Foswiki's preferences of a
+// web object, as VAR reads them).
+const std::string* web_setting(Session& s, std::string_view web, std::string_view name,
+                               bool site_levels = true);
 
 // An inline error as Foswiki's inlineAlert prints it.
 std::string inline_alert(std::string_view message);

@@ -211,12 +211,6 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
   return put_back_blocks(out, verbatim, "verbatim");
 }
 
-Handler topic_handler(Session& s, const TopicRef& topic) {
-  return [&s, topic](std::string_view tag, std::optional<std::string_view> args) {
-    return expand_one(s, tag, args, topic);
-  };
-}
-
 // Escapes ` !%NAME` (after a space, '(' or '.') to `&#37;NAME`.
 std::string escape_bang(std::string_view text) {
   std::string out;
@@ -434,7 +428,15 @@ std::string expand_inner(Session& s, std::string_view text, const TopicRef& topi
   auto mem_web = s.prefs.internal("WEB"), mem_topic = s.prefs.internal("TOPIC");
   s.prefs.set_internal("WEB", topic.web.empty() ? s.base.web : topic.web);
   s.prefs.set_internal("TOPIC", topic.topic.empty() ? s.base.topic : topic.topic);
-  std::string out = process(s, escape_bang(text), topic_handler(s, topic), kMaxDepth);
+  const TopicRef here = topic;  // `topic` may be a value that the expansion changes
+  // Two pointers: the std::function keeps them without allocating.
+  const Handler handler = [&s, &here](std::string_view tag, std::optional<std::string_view> args) {
+    return expand_one(s, tag, args, here);
+  };
+  std::string escaped;
+  std::string_view source = text;
+  if (text.find("!%") != std::string_view::npos) source = escaped = escape_bang(text);
+  std::string out = process(s, source, handler, kMaxDepth);
   if (mem_web) s.prefs.set_internal("WEB", *mem_web);
   else s.prefs.clear_internal("WEB");
   if (mem_topic) s.prefs.set_internal("TOPIC", *mem_topic);

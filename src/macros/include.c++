@@ -47,13 +47,14 @@ struct Control {
   std::optional<std::string> pattern, rev, section, raw, warn;
   std::string args_key;  // the call's parameters, for the recursion guard
   TopicRef including;
+  bool quiet = false;  // a failure's warning would be dropped: not worth writing
 };
 
 // Foswiki's _includeWarning: "on" gives the inline alert, another true value
 // is the text to show ($topic standing for the argument), false is silence.
 std::string include_warning(const Control& c, std::string_view def,
                             const std::vector<std::string>& params) {
-  if (!c.warn) return "";
+  if (!c.warn || c.quiet) return "";
   if (*c.warn == "on") return inline_alert(def, params);
   if (!foswiki_is_true(&*c.warn)) return "";
   std::string argument;
@@ -565,8 +566,10 @@ std::optional<std::string> include_macro(Session& s, const Attrs& a, const Topic
         while (i < d.size() && std::isspace(static_cast<unsigned char>(d[i]))) ++i;
       }
       while (!list.empty() && list.back().empty()) list.pop_back();  // as Perl's split
-      for (const std::string& t : list) {
+      for (size_t k = 0; k < list.size(); ++k) {
+        const std::string& t = list[k];
         c.what = t;
+        c.quiet = k + 1 < list.size();  // only the last entry's warning is shown
         std::string error;
         text = include_topic(s, c, params, error);
         if (error.empty()) break;

@@ -47,7 +47,9 @@ RequestMemo* request_memo(const Fs& fs) {
 }
 
 std::string memo_key(const std::string& data_dir, std::string_view web, std::string_view topic) {
-  std::string key = data_dir;
+  std::string key;
+  key.reserve(data_dir.size() + web.size() + topic.size() + 2);
+  key += data_dir;
   key += '\0';
   key.append(web);
   key += '\0';

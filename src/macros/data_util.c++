@@ -181,7 +181,9 @@ bool may_access(Session& s, std::string_view mode, std::string_view web, std::st
   };
   auto& answers = s.memo<std::unordered_map<std::string, Answer>>("data:access");
   const std::string cuid = current_cuid(s);
-  std::string key = cuid;
+  std::string key;
+  key.reserve(cuid.size() + mode.size() + web.size() + topic.size() + 3);
+  key += cuid;
   for (std::string_view part : {mode, web, topic}) {
     key += '\n';
     key.append(part);

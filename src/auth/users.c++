@@ -10,6 +10,7 @@
 
 #include "prefs/prefs.h"
 #include "store/names.h"
+#include "util/chars.h"
 
 namespace cwiki {
 namespace {
@@ -408,7 +409,7 @@ std::optional<std::string> Users::cuid_of(std::string_view id_in) {
   if (login_exists(id)) return login_to_cuid(id);
   // a wiki name, maybe with the users web in front
   std::string name = id;
-  size_t sep = name.find_last_of("./");
+  size_t sep = rfind_any(name, "./");
   if (sep != std::string::npos) {
     std::string web = normalize_web(name.substr(0, sep));
     if (web == cfg_.users_web) name = name.substr(sep + 1);

@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "store/names.h"
+#include "util/chars.h"
 #include "util/escape.h"
 
 namespace cwiki {
@@ -39,7 +40,7 @@ Parsed parse_address(std::string_view q, const NameOracle& names) {
   std::vector<std::string_view> parts;
   size_t i = 0;
   while (i < q.size()) {
-    size_t j = q.find_first_of("/.", i);
+    size_t j = find_any(q, "/.", i);
     if (j == std::string_view::npos) j = q.size();
     parts.push_back(q.substr(i, j - i));
     i = j;

@@ -417,7 +417,9 @@ std::string maketext_macro(Session& s, const Attrs& a) {
   std::string str = first_true({a.default_value(), a.get("string")}, "");
   if (str.empty()) return "";
   // Most strings are plain words: nothing to escape, no parameter, no access key.
-  if (str.find_first_of("[]~&") == std::string::npos) return maketext(str, {});
+  bool plain = true;  // (find_first_of would call memchr once per byte)
+  for (char c : str) plain = plain && c != '[' && c != ']' && c != '~' && c != '&';
+  if (plain) return maketext(str, {});
   std::string args_text = first_true({a.get("args")}, "");
   if (str.size() + args_text.size() > 4096) return maketext_uncached(str, args_text);
   static std::mutex mu;

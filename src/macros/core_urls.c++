@@ -4,6 +4,7 @@
 
 #include "macros/core.h"
 #include "macros/core_internal.h"
+#include "util/chars.h"
 #include "util/escape.h"
 
 namespace cwiki {
@@ -31,7 +32,7 @@ std::vector<std::string> split_path(std::string_view s) {
   std::vector<std::string> out;
   size_t i = 0;
   while (i <= s.size()) {
-    size_t j = s.find_first_of("/.", i);
+    size_t j = find_any(s, "/.", i);
     if (j == std::string_view::npos) j = s.size();
     out.emplace_back(s.substr(i, j - i));
     if (j == s.size()) break;
@@ -200,7 +201,7 @@ namespace core_detail {
 std::pair<std::string, std::string> normalize_web_topic(const Config& cfg, std::string_view web,
                                                         std::string_view topic) {
   std::string w(web), t(topic);
-  size_t sep = t.find_last_of("./");
+  size_t sep = rfind_any(t, "./");
   if (sep != std::string::npos) {
     w = t.substr(0, sep);
     t = t.substr(sep + 1);

@@ -8,6 +8,7 @@
 #include "auth/access.h"
 #include "macros/data_regex.h"
 #include "prefs/prefs.h"
+#include "util/chars.h"
 
 namespace cwiki {
 namespace {
@@ -68,7 +69,7 @@ int week_number(int wday, int yday, int year) {
 std::pair<std::string, std::string> normalize_web_topic(const Session& s, std::string_view default_web,
                                                         std::string_view name) {
   std::string web(default_web), topic(name);
-  size_t sep = name.find_last_of("./");
+  size_t sep = rfind_any(name, "./");
   if (sep != std::string_view::npos) {
     web = std::string(name.substr(0, sep));
     topic = std::string(name.substr(sep + 1));

@@ -9,6 +9,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "util/chars.h"
+
 namespace cwiki {
 
 // ---- sections ----
@@ -152,7 +154,7 @@ std::pair<std::string, std::string> normalize_web_topic(std::string_view default
   std::string_view line = name;
   if (!line.empty() && line.back() == '\n') line.remove_suffix(1);
   if (line.find('\n') == std::string_view::npos) {
-    size_t sep = line.find_last_of("./");
+    size_t sep = rfind_any(line, "./");
     if (sep != std::string_view::npos) {
       web = std::string(line.substr(0, sep));
       topic = std::string(line.substr(sep + 1));

@@ -1,5 +1,7 @@
 #include "macros/session.h"
 
+#include "util/chars.h"
+
 namespace cwiki {
 
 StringKeyMap<MacroDef>& macro_registry() {
@@ -45,7 +47,7 @@ void Session::push_topic_context(const TopicRef& t) {
   std::string_view w = t.web;
   size_t i = 0;
   while (i <= w.size()) {
-    size_t j = w.find_first_of("/.", i);
+    size_t j = find_any(w, "/.", i);
     if (j == std::string_view::npos) j = w.size();
     if (j > i) {
       if (!path.empty()) path += '/';

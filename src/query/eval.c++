@@ -15,6 +15,7 @@
 
 #include "query/time.h"
 #include "store/names.h"
+#include "util/chars.h"
 
 namespace cwiki::query {
 namespace {
@@ -668,7 +669,7 @@ bool Host::allows(std::string_view, std::string_view, std::string_view) { return
 std::pair<std::string, std::string> normalize_web_topic(Host& host, std::string_view web,
                                                         std::string_view name) {
   std::string w(web), t(name);
-  size_t sep = name.find_last_of("./");
+  size_t sep = rfind_any(name, "./");
   if (sep != std::string_view::npos) {
     w = std::string(name.substr(0, sep));
     t = std::string(name.substr(sep + 1));

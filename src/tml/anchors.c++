@@ -7,6 +7,7 @@
 
 #include "tml/render.h"
 #include "tml/text.h"
+#include "util/chars.h"
 
 namespace cwiki {
 namespace {
@@ -20,7 +21,7 @@ std::string strip_notoc(std::string_view s) {
   std::string out;
   out.reserve(s.size());
   size_t run = 0;
-  for (size_t i = s.find_first_of("!%"); i < s.size(); i = s.find_first_of("!%", i)) {
+  for (size_t i = find_any(s, "!%"); i < s.size(); i = find_any(s, "!%", i)) {
     size_t e = i;
     if (s[i] == '!' && i + 1 < s.size() && s[i + 1] == '!') {
       while (e < s.size() && s[e] == '!') ++e;
@@ -280,7 +281,7 @@ std::string make_anchor(std::string_view heading_text, bool /*compatible*/) {
   if (has("[[")) t = unbracket_links(t);
   // <nop>, then HTML tags and entities.
   rewrite(t, scratch, has("<nop>"), remove_nops);
-  rewrite(t, scratch, t.find_first_of("<&") != std::string::npos, remove_tags_and_entities);
+  rewrite(t, scratch, find_any(t, "<&") != std::string::npos, remove_tags_and_entities);
   // "!WikiWord" / "!ABBREV": drop the escape.
   rewrite(t, scratch, has("!"), remove_escapes);
   return encode_anchor(t);

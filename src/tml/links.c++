@@ -7,6 +7,7 @@
 
 #include "tml/inline.h"
 #include "tml/text.h"
+#include "util/chars.h"
 #include "util/escape.h"
 
 namespace cwiki::tml {
@@ -845,7 +846,7 @@ void square_bracket_link(const LinkEnv& env, std::string_view target, const std:
     link = link.substr(0, q);
   }
   if (!label) escape_auto_links(env, link, text);
-  if (text.find_first_of("=_*") != std::string::npos) text = emphasis_all(text);
+  if (find_any(text, "=_*") != std::string::npos) text = emphasis_all(text);
 
   // "#anchor" at the end of the link (after the last '#', anchor characters only)
   std::string_view anchor;
@@ -915,7 +916,7 @@ void square_bracket_link(const LinkEnv& env, std::string_view target, const std:
   // Web.Topic / Web/Topic: split at the last '.' or '/'.
   std::string web;
   std::string_view topic = full;
-  size_t sep = full.find_last_of("./");
+  size_t sep = rfind_any(full, "./");
   if (sep != std::string_view::npos) {
     web = full.substr(0, sep);
     topic = full.substr(sep + 1);

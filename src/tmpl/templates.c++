@@ -9,6 +9,7 @@
 #include "store/cache.h"
 #include "store/fs.h"
 #include "store/names.h"
+#include "util/chars.h"
 
 namespace cwiki {
 namespace {
@@ -235,7 +236,7 @@ struct Candidate {
 // Foswiki's normalizeWebTopicName for a "Web.Topic" (or "Web/Topic") name.
 void split_web_topic(const Config& cfg, std::string_view web, std::string_view name,
                      std::string& out_web, std::string& out_topic) {
-  size_t cut = name.find_last_of("./");
+  size_t cut = rfind_any(name, "./");
   if (cut == std::string_view::npos) {
     out_web = std::string(web);
     out_topic = std::string(name);

@@ -21,6 +21,7 @@
 #include "site/urls.h"
 #include "tmpl/templates.h"
 #include "tml/render.h"
+#include "util/chars.h"
 #include "util/escape.h"
 
 namespace cwiki {
@@ -63,7 +64,7 @@ std::string strip_markers(std::string_view s) {
   auto ieq = [&](size_t at, std::string_view w) {
     if (at + w.size() > s.size()) return false;
     for (size_t k = 0; k < w.size(); ++k)
-      if (std::tolower(static_cast<unsigned char>(s[at + k])) != w[k]) return false;
+      if (ascii_lower(s[at + k]) != w[k]) return false;
     return true;
   };
   std::string out;

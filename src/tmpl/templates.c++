@@ -1037,7 +1037,7 @@ void substitute_view_tokens(std::string& tmpl, std::string_view rev_title,
   }
   if (!indexable) return;
   constexpr std::string_view kTag = "<meta name=\"robots\"";
-  auto lower = [](char c) { return static_cast<char>(std::tolower(static_cast<unsigned char>(c))); };
+  auto lower = ascii_lower;
   size_t i = 0;
   for (size_t at = tmpl.find('<'); at != std::string::npos && at + kTag.size() <= tmpl.size();
        at = tmpl.find('<', at + 1)) {

@@ -7,6 +7,9 @@
 
 namespace cwiki {
 
+// ASCII lower case (std::tolower is a call, and depends on the locale).
+inline char ascii_lower(char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c + 32) : c; }
+
 // The first position at or after `from` whose byte is in `set`; npos if none.
 inline size_t find_any(std::string_view s, std::string_view set, size_t from = 0) {
   for (size_t i = from; i < s.size(); ++i)

@@ -4,6 +4,8 @@
 #include <cstdio>
 #include <ctime>
 
+#include "util/chars.h"
+
 namespace cwiki {
 namespace {
 
@@ -12,7 +14,7 @@ constexpr const char* kMonths[] = {"Jan", "Feb", "Mar", "Apr", "May", "Jun",
 constexpr const char* kWeekdays[] = {"Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"};
 
 bool ieq(char a, char b) {
-  return std::tolower(static_cast<unsigned char>(a)) == std::tolower(static_cast<unsigned char>(b));
+  return ascii_lower(a) == ascii_lower(b);
 }
 
 bool word_char(unsigned char c) { return std::isalnum(c) || c == '_' || c >= 0x80; }
@@ -67,7 +69,7 @@ int days_in_year(int y) {
 bool lower_equals(std::string_view s, std::string_view lower) {
   if (s.size() != lower.size()) return false;
   for (size_t i = 0; i < s.size(); ++i)
-    if (std::tolower(static_cast<unsigned char>(s[i])) != lower[i]) return false;
+    if (ascii_lower(s[i]) != lower[i]) return false;
   return true;
 }
 

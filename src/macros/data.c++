@@ -684,39 +684,37 @@ bool icon_exists(Session& s, IconSpace& sp, const std::string& file) {
   return it->second;
 }
 
-// _lookupIcon: web/topic/file of the icon for a name or file name.
-std::optional<std::string> lookup_icon(Session& s, const std::string* choice) {
+// _lookupIcon: the file (an attachment of ICONTOPIC) of the icon for a name
+// or file name.
+std::optional<std::string> lookup_icon(Session& s, IconSpace& sp, const std::string* choice) {
   if (!choice) return std::nullopt;
-  IconSpace* sp = icon_space(s);
-  if (!sp) return std::nullopt;
-  std::string base = sp->web + "/" + sp->topic + "/";
+  std::string f;
+  f.reserve(choice->size() + 4);
   for (const char* ext : {".png", ".gif"}) {
-    std::string f = *choice + ext;
-    if (icon_exists(s, *sp, f)) return base + f;
+    f.assign(*choice).append(ext);
+    if (icon_exists(s, sp, f)) return f;
   }
   size_t dot = choice->rfind('.');
   if (dot == std::string::npos || dot + 1 == choice->size()) return std::nullopt;
   std::string ext = choice->substr(dot + 1);
   for (char c : ext)
     if (!std::isalnum(static_cast<unsigned char>(c))) return std::nullopt;
-  auto it = sp->ext2icon->find(ext);
-  if (it == sp->ext2icon->end()) return std::nullopt;
-  if (icon_exists(s, *sp, it->second + ".png")) return base + it->second + ".png";
-  return base + it->second + ".gif";
+  auto it = sp.ext2icon->find(ext);
+  if (it == sp.ext2icon->end()) return std::nullopt;
+  if (icon_exists(s, sp, it->second + ".png")) return it->second + ".png";
+  return it->second + ".gif";
 }
 
 // _getIconURL; nullopt when not even the "else" icon exists.
 std::optional<std::string> icon_url(Session& s, const Attrs& a, bool absolute) {
-  std::optional<std::string> path = lookup_icon(s, a.default_value());
-  if (!path) path = lookup_icon(s, a.get("default"));
+  IconSpace* sp = icon_space(s);
+  if (!sp) return std::nullopt;
+  std::optional<std::string> file = lookup_icon(s, *sp, a.default_value());
+  if (!file) file = lookup_icon(s, *sp, a.get("default"));
   static const std::string kElse = "else";
-  if (!path) path = lookup_icon(s, &kElse);
-  if (!path) return std::nullopt;
-  size_t slash = path->rfind('/');
-  if (slash == std::string::npos) return std::nullopt;
-  std::string file = path->substr(slash + 1);
-  auto [w, tp] = normalize_web_topic(s, s.cfg.system_web, path->substr(0, slash));
-  return absolute_if(s, pub_url(s.cfg, w, tp, file), absolute);
+  if (!file) file = lookup_icon(s, *sp, &kElse);
+  if (!file) return std::nullopt;
+  return absolute_if(s, pub_url(s.cfg, sp->web, sp->topic, *file), absolute);
 }
 
 std::optional<std::string> ICONURL(Session& s, const Attrs& a, const TopicRef&) {

@@ -166,7 +166,7 @@ std::string process(Session& s, std::string_view text, const Handler& h, int dep
   std::string out;
   out.reserve(t.size());
   std::vector<size_t> starts;
-  size_t top_start = 0;  // 0 exactly when `starts` is empty
+  size_t top_start = 0;
   auto top = [&] { return std::string_view(out).substr(top_start); };
   size_t pos = 0;
   while (pos <= t.size()) {

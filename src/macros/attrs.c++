@@ -213,7 +213,7 @@ Attrs::Attrs(std::optional<std::string_view> raw, bool friendly) {
 }
 
 std::shared_ptr<const Attrs> Attrs::cached(std::string_view raw, bool friendly) {
-  constexpr size_t kMaxEntries = 1024, kMaxText = 2048;
+  constexpr size_t kMaxEntries = 512, kMaxText = 512;
   if (raw.size() > kMaxText) return std::make_shared<const Attrs>(raw, friendly);
   struct Hash {
     using is_transparent = void;

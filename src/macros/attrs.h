@@ -37,10 +37,12 @@ class Attrs {
   void set(std::string_view name, std::string value);
   void remove(std::string_view name);
 
-  // Attrs(raw, friendly), parsed once per thread for each distinct text (at
-  // most 1024 texts of up to 2 kB each per syntax and thread; typical calls
-  // are a few dozen bytes): skins make the same calls on every page, and
-  // parsing depends on the text alone.  Shared, because a macro may still hold its
+  // Attrs(raw, friendly), parsed once per thread for each distinct text:
+  // skins make the same calls on every page, and parsing depends on the text
+  // alone.  At most 512 texts of up to 512 bytes each per syntax and thread
+  // are kept, about 1.5 MB at worst, since an httpd child has a few dozen
+  // threads (a PatternSkin view makes about 180 calls with some 40 distinct
+  // texts of a few dozen bytes).  Shared, because a macro may still hold its
   // parameters while the calls inside it are parsed and the cache starts
   // afresh.
   static std::shared_ptr<const Attrs> cached(std::string_view raw, bool friendly = false);

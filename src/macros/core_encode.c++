@@ -16,6 +16,7 @@
 #include "macros/core_internal.h"
 #include "macros/data_util.h"
 #include "macros/expand.h"
+#include "util/chars.h"
 #include "util/escape.h"
 
 namespace cwiki {
@@ -417,9 +418,7 @@ std::string maketext_macro(Session& s, const Attrs& a) {
   std::string str = first_true({a.default_value(), a.get("string")}, "");
   if (str.empty()) return "";
   // Most strings are plain words: nothing to escape, no parameter, no access key.
-  bool plain = true;  // (find_first_of would call memchr once per byte)
-  for (char c : str) plain = plain && c != '[' && c != ']' && c != '~' && c != '&';
-  if (plain) return maketext(str, {});
+  if (find_any(str, "[]~&") == std::string::npos) return maketext(str, {});
   std::string args_text = first_true({a.get("args")}, "");
   if (str.size() + args_text.size() > 4096) return maketext_uncached(str, args_text);
   static std::mutex mu;

@@ -17,11 +17,12 @@ Session::Session(const Config& c, const Store& st, const Params& p, Log& l)
     : cfg(c), store(st), params(p), log(l) {}
 
 std::shared_ptr<const PrefsLevel> Session::prefs_of(std::string_view web, std::string_view topic) {
-  thread_local std::string key;  // reused: asked for many times per request
-  key.assign(web).append(".").append(topic);
+  std::string key;
+  key.reserve(web.size() + topic.size() + 1);
+  key.append(web).append(".").append(topic);
   if (auto it = level_cache_.find(key); it != level_cache_.end()) return it->second;
   auto level = PrefsLevel::of(store.read(web, topic));
-  level_cache_.emplace(key, level);
+  level_cache_.emplace(std::move(key), level);
   return level;
 }
 

@@ -17,8 +17,9 @@ std::shared_ptr<const TopicObject> SessionHost::load(std::string_view web, std::
   // A request sees each topic as it first read it (skins ask about the same
   // few topics in every IF).
   auto& loaded = s_.memo<StringKeyMap<std::shared_ptr<const TopicObject>>>("query:loaded");
-  thread_local std::string key;  // reused: every IF asks
-  key.assign(web).append("\n").append(topic);
+  std::string key;
+  key.reserve(web.size() + topic.size() + 1);
+  key.append(web).append("\n").append(topic);
   if (auto it = loaded.find(key); it != loaded.end()) return it->second;
   std::shared_ptr<const TopicObject> t = Host::load(web, topic);
   if (t->snap && !may_access(s_, "VIEW", t->web, t->topic, t->snap)) {
@@ -26,9 +27,7 @@ std::shared_ptr<const TopicObject> SessionHost::load(std::string_view web, std::
     hidden->snap = nullptr;
     t = std::move(hidden);
   }
-  std::string new_key(web);  // `key` may have been reused by the calls above
-  new_key.append("\n").append(topic);
-  loaded.emplace(std::move(new_key), t);
+  loaded.emplace(std::move(key), t);
   return t;
 }
 

@@ -327,6 +327,15 @@ StatCache<Templates::MergedDefs>& Templates::merge_cache() {
   return cache;
 }
 
+std::shared_ptr<const Templates::Defs> Templates::fold_definitions() {
+  Defs all;
+  if (base_) all = *base_;
+  for (auto& [k, ch] : vars_.chains) all.chains[k] = std::move(ch);
+  for (auto& [k, pr] : vars_.params) all.params[k] = std::move(pr);
+  vars_ = Defs();
+  base_ = std::make_shared<const Defs>(std::move(all));
+  return base_;
+}
 
 std::vector<std::string> template_dirs(const Config& cfg) {
   std::vector<std::string> dirs{cfg.templates()};
@@ -658,11 +667,7 @@ bool Templates::define(std::string_view name, std::string_view skins) {
   entry->base = base_;
   entry->added = parsed;
   apply(*parsed, false);
-  Defs all = *base_;
-  for (auto& [k, ch] : vars_.chains) all.chains[k] = std::move(ch);
-  for (auto& [k, pr] : vars_.params) all.params[k] = std::move(pr);
-  vars_ = Defs();
-  base_ = entry->defs = std::make_shared<const Defs>(std::move(all));
+  entry->defs = fold_definitions();
   size_t bytes = 256;
   for (const auto& [n, chain] : base_->chains) {
     bytes += n.size() + 96;
@@ -714,13 +719,7 @@ std::optional<std::string> Templates::read(std::string_view name, std::string_vi
       settled(parsed->deps.files, parsed->deps.dirs)) {
     auto entry = std::make_shared<CachedRead>();
     entry->text = out;
-    Defs all;
-    if (base_) all = *base_;
-    for (auto& [k, ch] : vars_.chains) all.chains[k] = std::move(ch);
-    for (auto& [k, pr] : vars_.params) all.params[k] = std::move(pr);
-    entry->defs = std::make_shared<const Defs>(std::move(all));
-    vars_ = Defs();
-    base_ = entry->defs;
+    entry->defs = fold_definitions();
     entry->deps = parsed->deps;
     entry->produced = produced_ - produced_before;
     size_t bytes = first_key.size() + parsed->bytes() + entry->text.size();

@@ -132,6 +132,9 @@ class Templates {
   std::shared_ptr<const Parsed> parse(std::string_view name, const std::string& skins,
                                       const std::string& web, const std::string& key);
   std::string apply(const Parsed& p, bool expand_text = true);
+  // base_ with vars_ laid over it, as one shared (and cacheable) set that
+  // becomes base_; vars_ is emptied.
+  std::shared_ptr<const Defs> fold_definitions();
   std::optional<std::string> read_file(std::string name, std::string_view skins,
                                        std::string_view web);
   std::optional<std::string> read_topic_template(const std::string& web,

@@ -3,6 +3,8 @@
 // Macros of Foswiki's plugins and SEARCH (a later release) are counted and
 // printed, not failed.  Text inside <verbatim> and macros written with
 // %<nop>NAME% (shown, not called) do not count.
+#include <unistd.h>
+
 #include <cstdio>
 #include <cstdlib>
 #include <map>
@@ -47,6 +49,9 @@ std::string shared_dir() {
 }  // namespace
 
 static void no_core_macro_left(void**) {
+  // skip() jumps out: nothing that owns memory may be alive then (LeakSanitizer).
+  if (::access((shared_dir() + "/foswiki/data/System/WebPreferences.txt").c_str(), R_OK) != 0)
+    skip();
   std::string root = shared_dir() + "/foswiki";
   Config cfg;
   cfg.root = root;
@@ -55,7 +60,6 @@ static void no_core_macro_left(void**) {
   so.data_dir = cfg.data();
   so.pub_dir = cfg.pub();
   Store store(so);
-  if (!store.web_exists("System")) skip();
   register_all_macros();
   NullLog log;
   Params params;

@@ -472,8 +472,9 @@ static std::string shared_dir() {
 
 // The fixture checked in with GNU RCS itself.
 static void shared_history(void**) {
+  // skip() jumps out: nothing that owns memory may be alive then (LeakSanitizer).
+  if (!std::filesystem::is_directory(shared_dir() + "/foswiki-history")) skip();
   std::string dir = shared_dir() + "/foswiki-history";
-  if (!std::filesystem::is_directory(dir)) skip();
   auto file = read_file(dir + "/data/Sandbox/RcsFixture.txt,v");
   auto latest = read_file(dir + "/data/Sandbox/RcsFixture.txt");
   assert_true(file.has_value());
@@ -502,9 +503,12 @@ static void shared_history(void**) {
 
 // The RCS histories of Foswiki's TestCases web.
 static void shared_testcases(void**) {
+  // skip() jumps out: nothing that owns memory may be alive then (LeakSanitizer).
+  if (!std::filesystem::exists(shared_dir() +
+                               "/foswiki/conformance/TestCases-rcs/SearchTestTopic1.txt,v"))
+    skip();
   std::string dir = shared_dir() + "/foswiki/conformance/TestCases-rcs";
   std::string first = dir + "/SearchTestTopic1.txt,v";
-  if (!std::filesystem::exists(first)) skip();
   int files = 0;
   for (int k = 1; k <= 3; ++k) {
     auto file = read_file(dir + "/SearchTestTopic" + std::to_string(k) + ".txt,v");

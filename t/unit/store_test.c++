@@ -95,8 +95,9 @@ std::string shared_dir() {
 
 // The fixtures Foswiki itself wrote (PlainFileStore) and GNU RCS wrote.
 static void reads_foswiki_and_rcs_history(void**) {
+  // skip() jumps out: nothing that owns memory may be alive then (LeakSanitizer).
+  if (!exists(shared_dir() + "/foswiki-history/data/Sandbox/HistoryFixture.txt")) skip();
   std::string h = shared_dir() + "/foswiki-history";
-  if (!exists(h + "/data/Sandbox/HistoryFixture.txt")) skip();
   // A copy, so that the test can rely on the fixture's mtimes being kept.
   std::string cmd = "cp -a '" + h + "/data' '" + h + "/pub' '" + g_root + "/'";
   assert_int_equal(std::system(cmd.c_str()), 0);
